@@ -1,0 +1,40 @@
+//! What every chapter binary does at its top level: print the error as one clear line and
+//! exit with status 2 for the user's input (bad flags, missing or corrupt data) or 1 for
+//! anything else. No panic, no backtrace.
+
+use std::process::ExitCode;
+
+use crate::error::Error;
+
+/// An error in the user's input (a missing or corrupt data file, an impossible flag):
+/// the binary exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct InputError(Box<dyn std::error::Error + Send + Sync + 'static>);
+
+impl InputError {
+    /// Marks `error` as the user's to fix.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Box::new(error))
+    }
+}
+
+/// The exit status for `error`: 2 for input errors, 1 otherwise.
+pub fn exit_status(error: &anyhow::Error) -> u8 {
+    let is_input = error.chain().any(|cause| {
+        cause.downcast_ref::<InputError>().is_some()
+            || cause.downcast_ref::<Error>().is_some_and(Error::is_usage)
+    });
+    if is_input { 2 } else { 1 }
+}
+
+/// Ends `main`: prints `error: …` (with its causes) to stderr and returns the exit status.
+pub fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(exit_status(&error))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The classifier training loop with the book's `train_ch3` semantics.
+//!
+//! Per epoch:
+//! - **train loss**: the mean per-example loss over the epoch, taken from the training-mode
+//!   forward of each batch *before* its update (dropout active);
+//! - **train accuracy**: the fraction correct of those same forwards (no second pass);
+//! - **test accuracy**: [`evaluate_accuracy`] in evaluation mode after the epoch.
+//!
+//! Every batch loss is checked: a NaN or infinite loss stops training with
+//! [`Error::Diverged`], naming the epoch and batch, before the bad update is applied.
+//! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure).
+
+use std::time::Instant;
+
+use candle_core::{DType, ModuleT, Tensor};
+use serde::{Deserialize, Serialize};
+
+use crate::data::DataLoader;
+use crate::error::{Error, Result};
+use crate::metrics::{Accumulator, correct_count, evaluate_accuracy};
+use crate::optim::Updater;
+
+/// What one epoch of classifier training measured.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EpochMetrics {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Mean per-example training loss over the epoch.
+    pub train_loss: f64,
+    /// Training accuracy over the epoch's training-mode forwards.
+    pub train_acc: f64,
+    /// Test accuracy in evaluation mode after the epoch.
+    pub test_acc: f64,
+    /// Wall-clock seconds for the epoch, evaluation included.
+    pub seconds: f64,
+}
+
+/// Receives progress events from the training loop. Every method has a do-nothing default,
+/// and `()` is the reporter that ignores everything.
+pub trait Reporter {
+    /// Called after each batch's update; `batch` is 1-based.
+    fn on_batch(&mut self, _epoch: usize, _batch: usize, _num_batches: usize) {}
+    /// Called after each epoch's evaluation. An error stops training.
+    fn on_epoch(&mut self, _metrics: &EpochMetrics) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl Reporter for () {}
+
+/// The book's per-example loss signature: `(ŷ, y) -> l` with one value per example.
+pub trait LossFn: Fn(&Tensor, &Tensor) -> Result<Tensor> {}
+impl<F: Fn(&Tensor, &Tensor) -> Result<Tensor>> LossFn for F {}
+
+/// One epoch of training (`train_epoch_ch3`): returns `(train_loss, train_acc)`.
+pub fn train_epoch<M, L, U, R>(
+    net: &M,
+    train_iter: &mut DataLoader,
+    loss: &L,
+    updater: &mut U,
+    epoch: usize,
+    reporter: &mut R,
+) -> Result<(f64, f64)>
+where
+    M: ModuleT + ?Sized,
+    L: LossFn + ?Sized,
+    U: Updater + ?Sized,
+    R: Reporter + ?Sized,
+{
+    // Sum of per-example losses, number correct, number of examples.
+    let mut metric = Accumulator::new(3);
+    let num_batches = train_iter.num_batches();
+    for (i, batch) in train_iter.epoch().enumerate() {
+        let batch = batch?;
+        let y_hat = net.forward_t(&batch.x, true)?;
+        let l = loss(&y_hat, &batch.y)?;
+        let loss_sum = l.sum_all()?.to_dtype(DType::F64)?.to_scalar::<f64>()?;
+        if !loss_sum.is_finite() {
+            let lr = updater.learning_rate();
+            return Err(Error::Diverged {
+                epoch,
+                batch: i + 1,
+                loss: loss_sum,
+                lr,
+            });
+        }
+        updater.update(&l)?;
+        metric.add(&[
+            loss_sum,
+            correct_count(&y_hat, &batch.y)?,
+            batch.len() as f64,
+        ]);
+        reporter.on_batch(epoch, i + 1, num_batches);
+    }
+    Ok((metric[0] / metric[2], metric[1] / metric[2]))
+}
+
+/// The book's `train_ch3`: `num_epochs` of [`train_epoch`], each followed by a test-accuracy
+/// pass, reported to `reporter`. Returns the metrics of every epoch.
+pub fn train_classifier<M, L, U, R>(
+    net: &M,
+    train_iter: &mut DataLoader,
+    test_iter: &mut DataLoader,
+    loss: &L,
+    num_epochs: usize,
+    updater: &mut U,
+    reporter: &mut R,
+) -> Result<Vec<EpochMetrics>>
+where
+    M: ModuleT + ?Sized,
+    L: LossFn + ?Sized,
+    U: Updater + ?Sized,
+    R: Reporter + ?Sized,
+{
+    let mut history = Vec::with_capacity(num_epochs);
+    for epoch in 1..=num_epochs {
+        let start = Instant::now();
+        let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
+        let test_acc = evaluate_accuracy(net, test_iter)?;
+        let metrics = EpochMetrics {
+            epoch,
+            train_loss,
+            train_acc,
+            test_acc,
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        reporter.on_epoch(&metrics)?;
+        history.push(metrics);
+    }
+    Ok(history)
+}

@@ -1,0 +1,371 @@
+//! Losses, metrics, SGD, initialisers, validation, the training loop and the run record.
+
+use candle_core::{DType, Device, Module, Tensor, Var};
+use candle_nn::Optimizer;
+use d2l_core::data::{DataLoader, Dataset};
+use d2l_core::metrics::{Accumulator, correct_count, evaluate_accuracy, evaluate_loss};
+use d2l_core::optim::{ScratchSgd, Updater, sgd};
+use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::{Error, init, loss, rng, validate};
+
+const CPU: Device = Device::Cpu;
+
+#[test]
+fn cross_entropy_is_per_example_minus_log_softmax() {
+    let logits = Tensor::new(&[[1f32, 2., 3.], [0., 0., 0.]], &CPU).unwrap();
+    let y = Tensor::new(&[2u32, 0], &CPU).unwrap();
+    let l: Vec<f32> = loss::cross_entropy(&logits, &y).unwrap().to_vec1().unwrap();
+    let lse = (1f32.exp() + 2f32.exp() + 3f32.exp()).ln();
+    assert!((l[0] - (lse - 3.0)).abs() < 1e-6);
+    assert!((l[1] - 3f32.ln()).abs() < 1e-6);
+    // Stable for huge logits.
+    let big = Tensor::new(&[[1000f32, 0.]], &CPU).unwrap();
+    let l = loss::cross_entropy(&big, &Tensor::new(&[1u32], &CPU).unwrap()).unwrap();
+    assert_eq!(l.to_vec1::<f32>().unwrap(), [1000.0]);
+}
+
+#[test]
+fn squared_loss_has_the_half_and_mse_does_not() {
+    let y_hat = Tensor::new(&[[1f32], [3.]], &CPU).unwrap();
+    let y = Tensor::new(&[2f32, 0.], &CPU).unwrap();
+    let sq: Vec<Vec<f32>> = loss::squared_loss(&y_hat, &y).unwrap().to_vec2().unwrap();
+    assert_eq!(sq, [[0.5], [4.5]]);
+    let se: Vec<Vec<f32>> = loss::squared_error(&y_hat, &y).unwrap().to_vec2().unwrap();
+    assert_eq!(se, [[1.0], [9.0]]);
+}
+
+#[test]
+fn accuracy_counts_argmax_hits_and_tolerates_regression_outputs() {
+    let y_hat = Tensor::new(&[[0.1f32, 0.9], [0.8, 0.2], [0.3, 0.7]], &CPU).unwrap();
+    let y = Tensor::new(&[1u32, 1, 1], &CPU).unwrap();
+    assert_eq!(correct_count(&y_hat, &y).unwrap(), 2.0);
+    let reg = Tensor::new(&[[0.5f32], [2.0]], &CPU).unwrap();
+    assert_eq!(
+        correct_count(&reg, &Tensor::new(&[[0.5f32], [1.0]], &CPU).unwrap()).unwrap(),
+        1.0
+    );
+    let mut acc = Accumulator::new(2);
+    acc.add(&[2.0, 3.0]);
+    acc.reset();
+    assert_eq!(acc[0] + acc[1], 0.0);
+}
+
+#[test]
+fn scratch_sgd_divides_by_the_actual_batch_length() {
+    let w = Var::new(&[1f32, 2.], &CPU).unwrap();
+    // Loss per example = w·x with x = (1, 1) for 4 examples: d(sum)/dw = (4, 4).
+    let x = Tensor::ones((4, 2), DType::F32, &CPU).unwrap();
+    let l = x
+        .broadcast_mul(&w.as_tensor().unsqueeze(0).unwrap())
+        .unwrap()
+        .sum(1)
+        .unwrap();
+    let mut updater = ScratchSgd::new(vec![w.clone()], 0.5);
+    updater.update(&l).unwrap();
+    assert_eq!(w.to_vec1::<f32>().unwrap(), [0.5, 1.5]);
+    // The function form agrees.
+    let l = x
+        .broadcast_mul(&w.as_tensor().unsqueeze(0).unwrap())
+        .unwrap()
+        .sum(1)
+        .unwrap();
+    let grads = l.sum_all().unwrap().backward().unwrap();
+    sgd(std::slice::from_ref(&w), &grads, 0.5, 4).unwrap();
+    assert_eq!(w.to_vec1::<f32>().unwrap(), [0.0, 1.0]);
+}
+
+#[test]
+fn candle_optimizers_step_on_the_batch_mean() {
+    let w = Var::new(&[1f32, 2.], &CPU).unwrap();
+    let x = Tensor::ones((4, 2), DType::F32, &CPU).unwrap();
+    let l = x
+        .broadcast_mul(&w.as_tensor().unsqueeze(0).unwrap())
+        .unwrap()
+        .sum(1)
+        .unwrap();
+    let mut opt = candle_nn::SGD::new(vec![w.clone()], 0.5).unwrap();
+    Updater::update(&mut opt, &l).unwrap();
+    assert_eq!(w.to_vec1::<f32>().unwrap(), [0.5, 1.5]);
+    assert_eq!(Updater::learning_rate(&opt), 0.5);
+}
+
+#[test]
+fn initialisers_have_the_right_shapes_and_spreads() {
+    let mut r = rng::seeded(0);
+    let (w, b) = init::pytorch_linear(&mut r, 400, 300, &CPU).unwrap();
+    let bound = 1.0 / 20.0;
+    assert!(
+        w.abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+            <= bound
+    );
+    assert_eq!(b.dims(), [300]);
+    let x = init::xavier_normal(&mut r, 1000, 1000, &CPU).unwrap();
+    let var = x
+        .sqr()
+        .unwrap()
+        .mean_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap() as f64;
+    assert!(
+        (var / (2.0 / 2000.0) - 1.0).abs() < 0.05,
+        "xavier normal variance {var}"
+    );
+    let u = init::xavier_uniform(&mut r, 1000, 1000, &CPU).unwrap();
+    let var = u
+        .sqr()
+        .unwrap()
+        .mean_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap() as f64;
+    assert!(
+        (var / (2.0 / 2000.0) - 1.0).abs() < 0.05,
+        "xavier uniform variance {var}"
+    );
+    let n = init::normal(&mut rng::seeded(1), (500, 500), 0.01, &CPU).unwrap();
+    let std = n
+        .sqr()
+        .unwrap()
+        .mean_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap()
+        .sqrt();
+    assert!((std - 0.01).abs() < 2e-4);
+}
+
+#[test]
+fn validation_messages_state_the_rule() {
+    assert_eq!(
+        validate::positive_f64("lr", f64::NAN)
+            .unwrap_err()
+            .to_string(),
+        "lr must be a finite number > 0, got NaN"
+    );
+    assert_eq!(
+        validate::positive_f64("lr", -1.0).unwrap_err().to_string(),
+        "lr must be a finite number > 0, got -1"
+    );
+    assert_eq!(
+        validate::probability("dropout", -0.1)
+            .unwrap_err()
+            .to_string(),
+        "dropout must be in [0, 1], got -0.1"
+    );
+    assert!(validate::probability("dropout", 1.0).is_ok());
+    assert!(
+        validate::positive_usize("epochs", 0)
+            .unwrap_err()
+            .is_usage()
+    );
+    assert!(validate::non_negative_f64("wd", 0.0).is_ok());
+}
+
+/// A linearly separable two-class problem for the loop tests.
+fn toy_loaders(seed: u64) -> (DataLoader, DataLoader) {
+    let mut r = rng::seeded(seed);
+    let x = rng::normal(&mut r, (512, 2), 0.0, 1.0, &CPU).unwrap();
+    let y = x
+        .narrow(1, 0, 1)
+        .unwrap()
+        .squeeze(1)
+        .unwrap()
+        .gt(0f32)
+        .unwrap()
+        .to_dtype(DType::U32)
+        .unwrap();
+    let data = Dataset::new(x, y).unwrap();
+    (
+        DataLoader::new(data.clone(), 32).unwrap().shuffled(seed),
+        DataLoader::new(data, 128).unwrap(),
+    )
+}
+
+struct Linear {
+    w: Var,
+    b: Var,
+}
+
+impl Module for Linear {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        x.matmul(self.w.as_tensor())?
+            .broadcast_add(self.b.as_tensor())
+    }
+}
+
+fn toy_model() -> Linear {
+    Linear {
+        w: Var::zeros((2, 2), DType::F32, &CPU).unwrap(),
+        b: Var::zeros(2, DType::F32, &CPU).unwrap(),
+    }
+}
+
+#[derive(Default)]
+struct Recorder {
+    batches: usize,
+    epochs: Vec<usize>,
+}
+
+impl Reporter for Recorder {
+    fn on_batch(&mut self, _: usize, _: usize, _: usize) {
+        self.batches += 1;
+    }
+    fn on_epoch(&mut self, m: &d2l_core::train::EpochMetrics) -> d2l_core::Result<()> {
+        self.epochs.push(m.epoch);
+        Ok(())
+    }
+}
+
+#[test]
+fn the_training_loop_learns_and_reports_every_batch_and_epoch() {
+    let (mut train, mut test) = toy_loaders(0);
+    let net = toy_model();
+    let mut updater = ScratchSgd::new(vec![net.w.clone(), net.b.clone()], 0.5);
+    let mut rec = Recorder::default();
+    let history = train_classifier(
+        &net,
+        &mut train,
+        &mut test,
+        &loss::cross_entropy,
+        3,
+        &mut updater,
+        &mut rec,
+    )
+    .unwrap();
+    assert_eq!(rec.epochs, [1, 2, 3]);
+    assert_eq!(rec.batches, 3 * 16);
+    assert!(history[2].train_loss < history[0].train_loss);
+    assert!(history[2].test_acc > 0.95, "{history:?}");
+    assert_eq!(
+        evaluate_accuracy(&net, &mut test).unwrap(),
+        history[2].test_acc
+    );
+    let l = evaluate_loss(&net, &mut test, |a: &Tensor, b: &Tensor| {
+        loss::cross_entropy(a, b)
+    })
+    .unwrap();
+    assert!(l < history[0].train_loss);
+}
+
+#[test]
+fn a_diverging_run_stops_with_the_epoch_batch_and_advice() {
+    // Least squares with a learning rate far beyond 2/λ_max explodes geometrically to inf/NaN.
+    let mut r = rng::seeded(1);
+    let (x, y) = d2l_core::data::synthetic_data(&[2.0, -3.4], 4.2, 256, &mut r).unwrap();
+    let data = Dataset::new(x, y).unwrap();
+    let (mut train, mut test) = (
+        DataLoader::new(data.clone(), 16).unwrap().shuffled(1),
+        DataLoader::new(data, 64).unwrap(),
+    );
+    let net = Linear {
+        w: Var::zeros((2, 1), DType::F32, &CPU).unwrap(),
+        b: Var::zeros(1, DType::F32, &CPU).unwrap(),
+    };
+    let mut updater = ScratchSgd::new(vec![net.w.clone(), net.b.clone()], 50.0);
+    let mut rec = Recorder::default();
+    let err = train_classifier(
+        &net,
+        &mut train,
+        &mut test,
+        &loss::squared_loss,
+        50,
+        &mut updater,
+        &mut rec,
+    )
+    .unwrap_err();
+    let Error::Diverged {
+        epoch,
+        batch,
+        lr,
+        loss,
+    } = err
+    else {
+        panic!("expected Diverged, got {err}")
+    };
+    assert_eq!(lr, 50.0);
+    assert!(!loss.is_finite());
+    assert!((1..=16).contains(&batch));
+    let text = err_text(epoch, batch, loss, lr);
+    assert!(
+        text.contains(&format!("epoch {epoch}, batch {batch}"))
+            && text.contains("smaller learning rate"),
+        "{text}"
+    );
+    assert_eq!(
+        rec.epochs.len(),
+        epoch - 1,
+        "the epochs before the divergence were reported"
+    );
+}
+
+fn err_text(epoch: usize, batch: usize, loss: f64, lr: f64) -> String {
+    Error::Diverged {
+        epoch,
+        batch,
+        loss,
+        lr,
+    }
+    .to_string()
+}
+
+#[test]
+fn run_records_are_written_atomically_and_completely() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = d2l_core::report::RunDir::create(dir.path().join("a/b")).unwrap();
+    run.write_csv(
+        "m.csv",
+        &["epoch", "loss"],
+        &[vec!["1".to_string(), "0.5".to_string()]],
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(run.file("m.csv")).unwrap(),
+        "epoch,loss\n1,0.5\n"
+    );
+    let t = Tensor::new(&[1f32, 2.], &CPU).unwrap();
+    run.write_safetensors("model.safetensors", &[("w", &t)])
+        .unwrap();
+    let back = candle_core::safetensors::load(run.file("model.safetensors"), &CPU).unwrap();
+    assert_eq!(back["w"].to_vec1::<f32>().unwrap(), [1.0, 2.0]);
+    // No temporary files are left behind.
+    let names: Vec<String> = std::fs::read_dir(run.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
+    // Writing into a missing directory fails with the path in the message.
+    let gone = dir.path().join("missing/dir/file.json");
+    let err = d2l_core::report::write_atomic(&gone, |_| Ok(())).unwrap_err();
+    assert!(err.to_string().contains("missing/dir"), "{err}");
+}
+
+#[test]
+fn figures_are_written_as_svg_and_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let x: Vec<f64> = (1..=5).map(f64::from).collect();
+    let y: Vec<f64> = vec![1.1, 0.6, 0.5, 0.45, 0.4];
+    let plot = d2l_core::animator::training_figure(
+        &x.iter()
+            .zip(&y)
+            .map(|(&e, &l)| d2l_core::train::EpochMetrics {
+                epoch: e as usize,
+                train_loss: l,
+                train_acc: 0.8,
+                test_acc: 0.79,
+                seconds: 0.1,
+            })
+            .collect::<Vec<_>>(),
+        10,
+    );
+    let (svg, png) = plot.save(dir.path().join("train")).unwrap();
+    let svg_text = std::fs::read_to_string(svg).unwrap();
+    assert!(svg_text.contains("train loss") && svg_text.contains("epoch"));
+    let bytes = std::fs::read(png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+}

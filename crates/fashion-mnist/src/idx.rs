@@ -1,0 +1,196 @@
+//! The IDX file format of (Fashion-)MNIST, read with every field checked.
+//!
+//! An IDX file is a big-endian header (`0x00 0x00 <type> <ndims>` then one u32 per dimension)
+//! followed by the raw items. Fashion-MNIST uses type `0x08` (unsigned byte): images have
+//! magic `0x00000803` and dimensions `N × 28 × 28`, labels magic `0x00000801` and `N`.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Magic number of an unsigned-byte, 3-dimensional IDX file (images).
+pub const IMAGES_MAGIC: u32 = 0x0000_0803;
+/// Magic number of an unsigned-byte, 1-dimensional IDX file (labels).
+pub const LABELS_MAGIC: u32 = 0x0000_0801;
+/// Image side in pixels.
+pub const SIDE: usize = 28;
+
+/// Decoded images: `count` images of `SIDE × SIDE` bytes, row-major.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawImages {
+    /// Number of images.
+    pub count: usize,
+    /// `count * 784` pixel bytes.
+    pub pixels: Vec<u8>,
+}
+
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+}
+
+fn header<'a>(
+    bytes: &'a [u8],
+    path: &Path,
+    kind: &'static str,
+    magic: u32,
+    ndims: usize,
+) -> Result<(Vec<usize>, &'a [u8])> {
+    let header_len = 4 + 4 * ndims;
+    if bytes.len() < 4 {
+        return Err(Error::TruncatedHeader {
+            path: path.into(),
+            found: bytes.len(),
+        });
+    }
+    let found = read_u32(bytes, 0);
+    if found != magic {
+        return Err(Error::BadMagic {
+            path: path.into(),
+            kind,
+            found,
+            expected: magic,
+        });
+    }
+    if bytes.len() < header_len {
+        return Err(Error::TruncatedHeader {
+            path: path.into(),
+            found: bytes.len(),
+        });
+    }
+    let dims = (0..ndims)
+        .map(|i| read_u32(bytes, 4 + 4 * i) as usize)
+        .collect();
+    Ok((dims, &bytes[header_len..]))
+}
+
+fn check_length(path: &Path, count: usize, item: usize, data: &[u8]) -> Result<()> {
+    let expected = count.saturating_mul(item);
+    if data.len() != expected {
+        return Err(Error::Length {
+            path: path.into(),
+            count,
+            expected,
+            found: data.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Parses an IDX image file's bytes (already decompressed). `path` only labels errors.
+pub fn parse_images(bytes: &[u8], path: &Path) -> Result<RawImages> {
+    let (dims, data) = header(bytes, path, "images", IMAGES_MAGIC, 3)?;
+    let (count, rows, cols) = (dims[0], dims[1], dims[2]);
+    if rows != SIDE || cols != SIDE {
+        return Err(Error::BadDimensions {
+            path: path.into(),
+            rows,
+            cols,
+        });
+    }
+    check_length(path, count, SIDE * SIDE, data)?;
+    Ok(RawImages {
+        count,
+        pixels: data.to_vec(),
+    })
+}
+
+/// Parses an IDX label file's bytes (already decompressed); every label must be in 0..=9.
+pub fn parse_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>> {
+    let (dims, data) = header(bytes, path, "labels", LABELS_MAGIC, 1)?;
+    check_length(path, dims[0], 1, data)?;
+    if let Some((index, &label)) = data.iter().enumerate().find(|(_, l)| **l > 9) {
+        return Err(Error::BadLabel {
+            path: path.into(),
+            index,
+            label,
+        });
+    }
+    Ok(data.to_vec())
+}
+
+/// Reads a file, gunzipping it when it starts with the gzip magic bytes.
+pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
+    let raw = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.into(),
+        source,
+    })?;
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::with_capacity(raw.len() * 4);
+        flate2::read::GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .map_err(|source| Error::Gzip {
+                path: path.into(),
+                source,
+            })?;
+        Ok(out)
+    } else {
+        Ok(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn images_file(count: u32, rows: u32, cols: u32, payload: usize) -> Vec<u8> {
+        let mut b = IMAGES_MAGIC.to_be_bytes().to_vec();
+        for d in [count, rows, cols] {
+            b.extend(d.to_be_bytes());
+        }
+        b.extend(std::iter::repeat_n(7u8, payload));
+        b
+    }
+
+    #[test]
+    fn parses_a_well_formed_image_file() {
+        let img = parse_images(&images_file(2, 28, 28, 2 * 784), Path::new("x")).unwrap();
+        assert_eq!(img.count, 2);
+        assert_eq!(img.pixels.len(), 1568);
+    }
+
+    #[test]
+    fn each_problem_has_its_own_error() {
+        let p = Path::new("f");
+        assert!(matches!(
+            parse_images(&images_file(2, 28, 28, 784), p),
+            Err(Error::Length { count: 2, .. })
+        ));
+        assert!(matches!(
+            parse_images(&images_file(1, 28, 27, 756), p),
+            Err(Error::BadDimensions { .. })
+        ));
+        assert!(matches!(
+            parse_images(&[0, 0, 8, 1, 0, 0, 0, 0], p),
+            Err(Error::BadMagic { found: 0x801, .. })
+        ));
+        assert!(matches!(
+            parse_images(&[0, 0], p),
+            Err(Error::TruncatedHeader { .. })
+        ));
+        let mut labels = LABELS_MAGIC.to_be_bytes().to_vec();
+        labels.extend(2u32.to_be_bytes());
+        labels.extend([3, 12]);
+        assert!(matches!(
+            parse_labels(&labels, p),
+            Err(Error::BadLabel {
+                index: 1,
+                label: 12,
+                ..
+            })
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let _ = parse_images(&bytes, Path::new("fuzz"));
+            let _ = parse_labels(&bytes, Path::new("fuzz"));
+        }
+
+        #[test]
+        fn arbitrary_headers_never_panic(dims in proptest::array::uniform3(proptest::num::u32::ANY), payload in 0usize..4096) {
+            let _ = parse_images(&images_file(dims[0], dims[1], dims[2], payload), Path::new("fuzz"));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! # fashion-mnist
+//!
+//! The real Fashion-MNIST (Zalando, MIT licence) for d2l-rs: the book's
+//! `load_data_fashion_mnist` and `get_fashion_mnist_labels`.
+//!
+//! - reads the four IDX files, gzipped or not, checking magic numbers, dimensions, counts and
+//!   lengths, and names the file and the problem when something is off ([`Error`]);
+//! - finds them in `--data-dir` / `$D2L_DATA_DIR`, the workspace's `datasets/fashion-mnist/`,
+//!   or Debian's `/usr/share/datasets/fashion-mnist/` ([`locate`]);
+//! - gives images as f32 tensors in [0, 1] of shape `(N, 784)` (view them as `(N, 1, 28, 28)`)
+//!   and labels as u32, as `ToTensor()` does (no normalisation).
+//!
+//! ```no_run
+//! let data = fashion_mnist::FashionMnist::load(None).unwrap();
+//! let (mut train_iter, _test_iter) = data.loaders(256, 0).unwrap();
+//! assert_eq!(train_iter.num_batches(), 235);
+//! ```
+//!
+//! Run `cargo run --release -p fashion-mnist` to print the split sizes and draw the first 18
+//! training images with their labels.
+
+pub mod error;
+pub mod idx;
+pub mod locate;
+
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use d2l_core::data::{DataLoader, Dataset};
+use d2l_core::plot::{GrayImage, ImageGrid};
+
+pub use error::{Error, Result};
+
+/// The ten class names in label order (the book's `get_fashion_mnist_labels`).
+pub const LABELS: [&str; 10] = [
+    "t-shirt",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+];
+
+/// Pixels per image.
+pub const PIXELS: usize = idx::SIDE * idx::SIDE;
+
+/// The class name of each label (the book's `get_fashion_mnist_labels`).
+pub fn text_labels(labels: &[u32]) -> Vec<&'static str> {
+    labels
+        .iter()
+        .map(|&l| LABELS.get(l as usize).copied().unwrap_or("?"))
+        .collect()
+}
+
+/// One split: images `(N, 784)` f32 in [0, 1] and labels `(N,)` u32.
+#[derive(Clone, Debug)]
+pub struct Split {
+    /// Images, one row of 784 pixels each.
+    pub images: Tensor,
+    /// Class indices 0..=9.
+    pub labels: Tensor,
+}
+
+impl Split {
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.images.dims()[0]
+    }
+
+    /// True when the split is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The split as a [`Dataset`] for batching.
+    pub fn dataset(&self) -> Result<Dataset> {
+        Ok(Dataset::new(self.images.clone(), self.labels.clone())?)
+    }
+
+    /// Reads a split from an image file and a label file, each `.gz` or raw.
+    pub fn read(images_path: &Path, labels_path: &Path, device: &Device) -> Result<Self> {
+        let raw = idx::parse_images(&idx::read_maybe_gz(images_path)?, images_path)?;
+        let labels = idx::parse_labels(&idx::read_maybe_gz(labels_path)?, labels_path)?;
+        if raw.count != labels.len() {
+            return Err(Error::CountMismatch {
+                images: images_path.into(),
+                n_images: raw.count,
+                labels: labels_path.into(),
+                n_labels: labels.len(),
+            });
+        }
+        let pixels = Tensor::from_vec(raw.pixels, (raw.count, PIXELS), device)?;
+        let images = (pixels.to_dtype(DType::F32)? / 255.0)?;
+        let labels = Tensor::from_vec(labels, raw.count, device)?.to_dtype(DType::U32)?;
+        Ok(Self { images, labels })
+    }
+}
+
+/// Both splits of Fashion-MNIST, in memory.
+#[derive(Clone, Debug)]
+pub struct FashionMnist {
+    /// 60 000 training examples.
+    pub train: Split,
+    /// 10 000 test examples.
+    pub test: Split,
+    /// The directory the files came from.
+    pub dir: PathBuf,
+}
+
+impl FashionMnist {
+    /// Finds the data (see [`locate::search_path`]) and loads both splits onto the CPU.
+    pub fn load(data_dir: Option<&Path>) -> Result<Self> {
+        Self::load_from(&locate::find_data_dir(data_dir)?, &Device::Cpu)
+    }
+
+    /// Loads both splits from `dir` onto `device`; the two splits are decoded in parallel.
+    pub fn load_from(dir: &Path, device: &Device) -> Result<Self> {
+        let path = |name: &str| {
+            locate::file_in(dir, name).unwrap_or_else(|| dir.join(format!("{name}.gz")))
+        };
+        let [train_x, train_y, test_x, test_y] = locate::FILE_NAMES.map(path);
+        let (train, test) = std::thread::scope(|s| {
+            let test = s.spawn(|| Split::read(&test_x, &test_y, device));
+            let train = Split::read(&train_x, &train_y, device);
+            (
+                train,
+                test.join().expect("the test-split reader does not panic"),
+            )
+        });
+        Ok(Self {
+            train: train?,
+            test: test?,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The book's `load_data_fashion_mnist(batch_size)`: a training loader reshuffled every
+    /// epoch (seeded) and a test loader in file order.
+    pub fn loaders(&self, batch_size: usize, seed: u64) -> Result<(DataLoader, DataLoader)> {
+        let train = DataLoader::new(self.train.dataset()?, batch_size)?.shuffled(seed);
+        let test = DataLoader::new(self.test.dataset()?, batch_size)?;
+        Ok((train, test))
+    }
+}
+
+/// The images of `images` `(N, 784)` as drawable grayscale pictures.
+pub fn to_gray_images(images: &Tensor) -> Result<Vec<GrayImage>> {
+    let rows = images.to_dtype(DType::F32)?.to_vec2::<f32>()?;
+    Ok(rows
+        .into_iter()
+        .map(|pixels| GrayImage {
+            height: idx::SIDE,
+            width: idx::SIDE,
+            pixels,
+        })
+        .collect())
+}
+
+/// The book's `show_images`: `images` `(N, 784)` in a `rows × cols` grid with `titles`,
+/// 1.5 inches per image, saved as `<stem>.svg` and `<stem>.png`.
+pub fn show_images(
+    images: &Tensor,
+    rows: usize,
+    cols: usize,
+    titles: &[String],
+    stem: &Path,
+) -> Result<(PathBuf, PathBuf)> {
+    let n = (rows * cols).min(images.dim(0)?);
+    let grid = to_gray_images(&images.narrow(0, 0, n)?)?
+        .into_iter()
+        .zip(titles.iter().chain(std::iter::repeat(&String::new())))
+        .fold(ImageGrid::new(rows, cols, 1.5), |grid, (img, title)| {
+            grid.push(img, title.clone())
+        });
+    Ok(grid.save(stem)?)
+}

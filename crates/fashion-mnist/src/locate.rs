@@ -1,0 +1,107 @@
+//! Where the data lives: the search order, and the published checksums.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The four files, in the order train images, train labels, test images, test labels.
+pub const FILE_NAMES: [&str; 4] = [
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+];
+
+/// SHA-256 of the four published `.gz` files (identical upstream and in Debian's package).
+pub const SHA256: [(&str, &str); 4] = [
+    (
+        "train-images-idx3-ubyte.gz",
+        "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    ),
+    (
+        "train-labels-idx1-ubyte.gz",
+        "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    ),
+    (
+        "t10k-images-idx3-ubyte.gz",
+        "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
+    ),
+    (
+        "t10k-labels-idx1-ubyte.gz",
+        "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
+    ),
+];
+
+/// The environment variable naming a data directory.
+pub const ENV_VAR: &str = "D2L_DATA_DIR";
+
+/// Where Debian's `dataset-fashion-mnist` package installs the files.
+pub const DEBIAN_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// The copy committed in the d2l-rs workspace.
+pub fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/fashion-mnist")
+}
+
+/// The directories searched, in order: `explicit` (a `--data-dir` flag), `$D2L_DATA_DIR`,
+/// the workspace's `datasets/fashion-mnist/`, and Debian's `/usr/share/datasets/fashion-mnist/`.
+pub fn search_path(explicit: Option<&Path>) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    dirs.extend(explicit.map(Path::to_path_buf));
+    dirs.extend(
+        std::env::var_os(ENV_VAR)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    );
+    dirs.push(workspace_dir());
+    dirs.push(PathBuf::from(DEBIAN_DIR));
+    dirs
+}
+
+/// The path of `name` in `dir`: the `.gz` file if present, else the uncompressed one.
+pub fn file_in(dir: &Path, name: &str) -> Option<PathBuf> {
+    let gz = dir.join(format!("{name}.gz"));
+    let raw = dir.join(name);
+    if gz.is_file() {
+        Some(gz)
+    } else if raw.is_file() {
+        Some(raw)
+    } else {
+        None
+    }
+}
+
+/// The first directory of [`search_path`] that holds all four files.
+pub fn find_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
+    let searched = search_path(explicit);
+    searched
+        .iter()
+        .find(|dir| FILE_NAMES.iter().all(|name| file_in(dir, name).is_some()))
+        .map(|dir| dir.canonicalize().unwrap_or_else(|_| dir.clone()))
+        .ok_or(Error::NotFound { searched })
+}
+
+/// Checks the four `.gz` files in `dir` against the published SHA-256 digests.
+pub fn verify_checksums(dir: &Path) -> Result<()> {
+    for (name, expected) in SHA256 {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let found: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        if found != expected {
+            return Err(Error::Checksum {
+                path,
+                expected,
+                found,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Checks on the real, committed Fashion-MNIST files.
+
+use d2l_core::data::DataLoader;
+use fashion_mnist::{FashionMnist, LABELS, locate, text_labels};
+
+fn data() -> FashionMnist {
+    FashionMnist::load_from(&locate::workspace_dir(), &candle_core::Device::Cpu)
+        .expect("the committed data loads")
+}
+
+#[test]
+fn committed_files_match_the_published_checksums() {
+    locate::verify_checksums(&locate::workspace_dir()).unwrap();
+}
+
+#[test]
+fn splits_have_the_published_sizes_and_pixels_are_in_unit_range() {
+    let d = data();
+    assert_eq!(d.train.len(), 60_000);
+    assert_eq!(d.test.len(), 10_000);
+    assert_eq!(d.train.images.dims(), [60_000, 784]);
+    assert_eq!(d.test.labels.dims(), [10_000]);
+    let min = d
+        .train
+        .images
+        .min_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    let max = d
+        .train
+        .images
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    assert_eq!((min, max), (0.0, 1.0));
+    // The images view as N×1×28×28, as the book's loader gives them.
+    assert_eq!(
+        d.test.images.reshape((10_000, 1, 28, 28)).unwrap().dims(),
+        [10_000, 1, 28, 28]
+    );
+}
+
+#[test]
+fn first_test_labels_are_the_books() {
+    let d = data();
+    let first: Vec<u32> = d.test.labels.narrow(0, 0, 6).unwrap().to_vec1().unwrap();
+    assert_eq!(first, [9, 2, 1, 1, 6, 1]);
+    assert_eq!(
+        text_labels(&first),
+        [
+            "ankle boot",
+            "pullover",
+            "trouser",
+            "trouser",
+            "shirt",
+            "trouser"
+        ]
+    );
+}
+
+#[test]
+fn label_names_are_in_the_books_order() {
+    assert_eq!(
+        LABELS,
+        [
+            "t-shirt",
+            "trouser",
+            "pullover",
+            "dress",
+            "coat",
+            "sandal",
+            "shirt",
+            "sneaker",
+            "bag",
+            "ankle boot"
+        ]
+    );
+}
+
+#[test]
+fn every_class_has_six_thousand_training_images() {
+    let labels: Vec<u32> = data().train.labels.to_vec1().unwrap();
+    for class in 0..10 {
+        assert_eq!(
+            labels.iter().filter(|&&l| l == class).count(),
+            6000,
+            "class {class}"
+        );
+    }
+}
+
+#[test]
+fn batch_size_256_gives_the_books_batch_counts() {
+    let d = data();
+    let (mut train, mut test): (DataLoader, DataLoader) = d.loaders(256, 0).unwrap();
+    assert_eq!(train.num_batches(), 235);
+    assert_eq!(test.num_batches(), 40);
+    let sizes: Vec<usize> = train.epoch().map(|b| b.unwrap().len()).collect();
+    assert_eq!(sizes.len(), 235);
+    assert!(sizes[..234].iter().all(|&s| s == 256));
+    assert_eq!(sizes[234], 96);
+    let last = test.epoch().last().unwrap().unwrap();
+    assert_eq!(last.len(), 16);
+    assert_eq!(last.x.dims(), [16, 784]);
+}
