@@ -38,3 +38,35 @@ pub fn finish(result: anyhow::Result<()>) -> ExitCode {
         }
     }
 }
+
+/// The flags every chapter binary shares: seed, threads and output folder.
+#[derive(clap::Args, Clone, Debug)]
+pub struct RunArgs {
+    /// Seed for every random draw (initialisation, shuffling, dropout, synthetic data).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// CPU threads for matrix products (default: candle's choice, the physical core count).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output folder (default: runs/<chapter>/<UTC timestamp>/).
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Print only the final summary, no progress.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// Applies the thread setting and creates the run folder for `chapter`.
+    pub fn start(&self, chapter: &str) -> crate::Result<crate::report::RunDir> {
+        if let Some(t) = self.threads {
+            crate::validate::positive_usize("threads", t)?;
+        }
+        crate::device::set_threads(self.threads);
+        crate::report::RunDir::create(
+            self.out
+                .clone()
+                .unwrap_or_else(|| crate::report::RunDir::default_path(chapter)),
+        )
+    }
+}

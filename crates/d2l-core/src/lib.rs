@@ -24,6 +24,7 @@
 //! (candle's own examples rename it to `candle`).
 
 pub mod animator;
+pub mod classifier;
 pub mod cli;
 pub mod data;
 pub mod device;

@@ -129,3 +129,26 @@ fn parent_dir(path: &Path) -> &Path {
         _ => Path::new("."),
     }
 }
+
+/// The contents of `config.json`: the chapter, its hyperparameters (seed included), where
+/// it ran and which data it read.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunConfig<'a, C: Serialize> {
+    /// The chapter crate, e.g. `mlp-scratch`.
+    pub chapter: &'a str,
+    /// The mode: `train`, `eval`, `sweep`, …
+    pub mode: &'a str,
+    /// Every hyperparameter.
+    pub config: &'a C,
+    /// Device, threads, versions.
+    pub runtime: crate::device::RuntimeInfo,
+    /// The data directory, where there is one.
+    pub data_dir: Option<&'a Path>,
+}
+
+impl<C: Serialize> RunConfig<'_, C> {
+    /// Writes `config.json` into `run`.
+    pub fn write(&self, run: &RunDir) -> Result<PathBuf> {
+        run.write_json("config.json", self)
+    }
+}

@@ -77,8 +77,8 @@ impl Split {
     }
 
     /// The split as a [`Dataset`] for batching.
-    pub fn dataset(&self) -> Result<Dataset> {
-        Ok(Dataset::new(self.images.clone(), self.labels.clone())?)
+    pub fn dataset(&self) -> d2l_core::Result<Dataset> {
+        Dataset::new(self.images.clone(), self.labels.clone())
     }
 
     /// Reads a split from an image file and a label file, each `.gz` or raw.
@@ -140,7 +140,11 @@ impl FashionMnist {
 
     /// The book's `load_data_fashion_mnist(batch_size)`: a training loader reshuffled every
     /// epoch (seeded) and a test loader in file order.
-    pub fn loaders(&self, batch_size: usize, seed: u64) -> Result<(DataLoader, DataLoader)> {
+    pub fn loaders(
+        &self,
+        batch_size: usize,
+        seed: u64,
+    ) -> d2l_core::Result<(DataLoader, DataLoader)> {
         let train = DataLoader::new(self.train.dataset()?, batch_size)?.shuffled(seed);
         let test = DataLoader::new(self.test.dataset()?, batch_size)?;
         Ok((train, test))
@@ -177,4 +181,23 @@ pub fn show_images(
             grid.push(img, title.clone())
         });
     Ok(grid.save(stem)?)
+}
+
+/// The book's `predict_ch3`: classifies the first `n` test images with `net` in evaluation
+/// mode and draws them titled "true / predicted" into `<stem>.svg/.png`.
+pub fn predict_ch3<M: candle_core::ModuleT + ?Sized>(
+    net: &M,
+    data: &FashionMnist,
+    n: usize,
+    stem: &Path,
+) -> d2l_core::Result<Vec<d2l_core::classifier::Prediction>> {
+    d2l_core::classifier::predict_view(
+        net,
+        &data.test.images,
+        &data.test.labels,
+        &LABELS,
+        idx::SIDE,
+        n,
+        stem,
+    )
 }
