@@ -20,17 +20,17 @@ pub enum Error {
     /// Two inputs that must agree do not (shapes, lengths, counts).
     #[error("{0}")]
     Mismatch(String),
-    /// The loss became NaN or infinite: training diverged.
+    /// The loss became NaN, infinite or exploded: training diverged.
     #[error(
-        "training diverged at epoch {epoch}, batch {batch}: the loss is {loss}. \
-         Try a smaller learning rate (this run used {lr})"
+        "training diverged at epoch {epoch}, batch {batch}: the mean loss is {loss:.4e} \
+         (NaN, infinite, or exploded). Try a smaller learning rate (this run used {lr})"
     )]
     Diverged {
         /// 1-based epoch.
         epoch: usize,
         /// 1-based batch within the epoch.
         batch: usize,
-        /// The non-finite loss value.
+        /// The batch's mean loss.
         loss: f64,
         /// The learning rate the run used.
         lr: f64,

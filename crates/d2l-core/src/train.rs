@@ -6,8 +6,11 @@
 //! - **train accuracy**: the fraction correct of those same forwards (no second pass);
 //! - **test accuracy**: [`evaluate_accuracy`] in evaluation mode after the epoch.
 //!
-//! Every batch loss is checked: a NaN or infinite loss stops training with
-//! [`Error::Diverged`], naming the epoch and batch, before the bad update is applied.
+//! Every batch loss is checked: a NaN or infinite loss, or one that has exploded to more than
+//! [`EXPLOSION_FACTOR`] times the epoch's first batch loss (floored at 1), stops training with
+//! [`Error::Diverged`], naming the epoch and batch, before the bad update is applied. (With a
+//! numerically stable cross-entropy a far too large learning rate often gives huge but finite
+//! losses rather than NaN; both are divergence.)
 //! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure).
 
 use std::time::Instant;
@@ -19,6 +22,10 @@ use crate::data::DataLoader;
 use crate::error::{Error, Result};
 use crate::metrics::{Accumulator, correct_count, evaluate_accuracy};
 use crate::optim::Updater;
+
+/// A batch's mean loss above this many times the epoch's first batch mean loss (or above this
+/// many times 1, whichever is larger) counts as divergence.
+pub const EXPLOSION_FACTOR: f64 = 1e3;
 
 /// What one epoch of classifier training measured.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,19 +77,24 @@ where
     // Sum of per-example losses, number correct, number of examples.
     let mut metric = Accumulator::new(3);
     let num_batches = train_iter.num_batches();
+    let mut limit = f64::INFINITY;
     for (i, batch) in train_iter.epoch().enumerate() {
         let batch = batch?;
         let y_hat = net.forward_t(&batch.x, true)?;
         let l = loss(&y_hat, &batch.y)?;
         let loss_sum = l.sum_all()?.to_dtype(DType::F64)?.to_scalar::<f64>()?;
-        if !loss_sum.is_finite() {
+        let mean = loss_sum / l.elem_count().max(1) as f64;
+        if !mean.is_finite() || mean > limit {
             let lr = updater.learning_rate();
             return Err(Error::Diverged {
                 epoch,
                 batch: i + 1,
-                loss: loss_sum,
+                loss: mean,
                 lr,
             });
+        }
+        if i == 0 {
+            limit = EXPLOSION_FACTOR * mean.max(1.0);
         }
         updater.update(&l)?;
         metric.add(&[

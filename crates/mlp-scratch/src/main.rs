@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Parser;
 use d2l_core::classifier::Recording;
 use d2l_core::cli::{self, InputError, RunArgs};
@@ -158,9 +157,9 @@ fn run(args: Args) -> anyhow::Result<()> {
         run: Some(&out),
         show_progress,
     };
-    let (net, s) = mlp_scratch::run(&config, &data, recording).with_context(|| {
-        format!(
-            "the records of the finished epochs are in {}",
+    let (net, s) = mlp_scratch::run(&config, &data, recording).map_err(|e| {
+        anyhow::anyhow!(
+            "{e}\nThe records of the epochs before it are in {}",
             out.path().display()
         )
     })?;
