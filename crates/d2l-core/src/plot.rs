@@ -135,6 +135,7 @@ pub struct LinePlot {
     yscale: Scale,
     figsize: (f64, f64),
     legend_position: LegendPosition,
+    markers: bool,
     series: Vec<Series>,
 }
 
@@ -157,6 +158,7 @@ impl LinePlot {
             yscale: Scale::Linear,
             figsize: (3.5, 2.5),
             legend_position: LegendPosition::UpperRight,
+            markers: false,
             series: Vec::new(),
         }
     }
@@ -212,6 +214,12 @@ impl LinePlot {
     /// Where the legend is drawn.
     pub fn legend_position(mut self, position: LegendPosition) -> Self {
         self.legend_position = position;
+        self
+    }
+
+    /// Marks every data point with a dot (for sparse data such as sweeps).
+    pub fn markers(mut self, on: bool) -> Self {
+        self.markers = on;
         self
     }
 
@@ -378,6 +386,19 @@ impl LinePlot {
                 }
             }
         }
+        if self.markers {
+            for series in &self.series {
+                let color = series.fmt.color;
+                let visible = series
+                    .points
+                    .iter()
+                    .copied()
+                    .filter(|p| bounds.to_axis_space(*p).is_some_and(|a| bounds.contains(a)));
+                chart
+                    .draw_series(visible.map(|p| Circle::new(p, 4, color.filled())))
+                    .map_err(err)?;
+            }
+        }
         if self.series.iter().any(|s| s.label.is_some()) {
             chart
                 .configure_series_labels()
@@ -407,7 +428,9 @@ fn tick_label(v: f64, scale: Scale) -> String {
     match scale {
         Scale::Log => {
             let e = v.log10();
-            if (e - e.round()).abs() < 1e-9 {
+            if (-3.0..5.0).contains(&e) {
+                tick_label(v, Scale::Linear)
+            } else if (e - e.round()).abs() < 1e-9 {
                 format!("1e{}", e.round() as i64)
             } else {
                 format!("{v:.0e}")
@@ -726,6 +749,8 @@ mod tests {
     fn tick_labels_read_like_matplotlib() {
         assert_eq!(tick_label(0.5, Scale::Linear), "0.5");
         assert_eq!(tick_label(2.0, Scale::Linear), "2");
-        assert_eq!(tick_label(0.001, Scale::Log), "1e-3");
+        assert_eq!(tick_label(0.001, Scale::Log), "0.001");
+        assert_eq!(tick_label(1e-5, Scale::Log), "1e-5");
+        assert_eq!(tick_label(100.0, Scale::Log), "100");
     }
 }

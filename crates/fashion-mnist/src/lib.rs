@@ -20,6 +20,7 @@
 //! training images with their labels.
 
 pub mod error;
+pub mod experiment;
 pub mod idx;
 pub mod locate;
 

@@ -146,6 +146,7 @@ pub fn figure(results: &[SweepResult]) -> LinePlot {
         .xlabel("hidden units")
         .ylabel("test acc")
         .xscale(Scale::Log)
+        .markers(true)
         .figsize(5.0, 3.0)
         .legend_position(LegendPosition::LowerRight);
     for (layers, lr) in groups {

@@ -1,0 +1,109 @@
+//! The concise MLP: a candle-nn `Sequential` of `Flatten`, `Linear`, `ReLU`, …, `Linear`,
+//! with parameters named as PyTorch's `state_dict` names them (`1.weight`, `1.bias`,
+//! `3.weight`, …: the index of the layer in the sequence).
+
+use std::path::Path;
+
+use candle_core::{Device, Module, Tensor, Var};
+use candle_nn::{Activation, Linear, Sequential};
+use d2l_core::classifier::{Classifier, read_checkpoint};
+use d2l_core::rng::{self, SeededRng};
+use d2l_core::{Error, Result, init};
+
+/// `Sequential(Flatten, Linear, ReLU, …, Linear)` built from candle-nn layers.
+pub struct MlpConcise {
+    net: Sequential,
+    params: Vec<(String, Var)>,
+}
+
+impl std::fmt::Debug for MlpConcise {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MlpConcise")
+            .field("widths", &self.widths())
+            .finish()
+    }
+}
+
+impl MlpConcise {
+    /// Layers of the given widths: weights N(0, `sigma`²) (the book's `init_weights`), biases
+    /// PyTorch's default U(±1/√fan_in).
+    pub fn new(widths: &[usize], sigma: f64, rng: &mut SeededRng) -> Result<Self> {
+        let device = Device::Cpu;
+        let mut layers = Vec::new();
+        for w in widths.windows(2) {
+            let weight = init::normal(rng, (w[1], w[0]), sigma, &device)?;
+            let a = init::pytorch_bound(w[0]);
+            let bias = rng::uniform(rng, w[1], -a, a, &device)?;
+            layers.push((weight, bias));
+        }
+        Self::from_layers(layers)
+    }
+
+    /// Rebuilds a model from a checkpoint written by a run, whatever its widths.
+    pub fn from_checkpoint(path: &Path) -> Result<Self> {
+        let tensors = read_checkpoint(path, &Device::Cpu)?;
+        let layers: Vec<(Tensor, Tensor)> = (0..)
+            .map(|k| layer_index(k))
+            .map_while(|i| {
+                Some((
+                    tensors.get(&format!("{i}.weight"))?.clone(),
+                    tensors.get(&format!("{i}.bias"))?.clone(),
+                ))
+            })
+            .collect();
+        if layers.is_empty() {
+            return Err(Error::Mismatch(format!(
+                "{} holds no 1.weight/1.bias: not an mlp-concise checkpoint",
+                path.display()
+            )));
+        }
+        Self::from_layers(layers)
+    }
+
+    /// Wraps `(weight (out, in), bias (out,))` pairs as trainable candle-nn layers.
+    fn from_layers(layers: Vec<(Tensor, Tensor)>) -> Result<Self> {
+        let mut net = candle_nn::seq().add_fn(|x| x.flatten_from(1));
+        let mut params = Vec::new();
+        let last = layers.len() - 1;
+        for (k, (w, b)) in layers.into_iter().enumerate() {
+            let (w, b) = (Var::from_tensor(&w)?, Var::from_tensor(&b)?);
+            // The layer shares storage with the Vars, so optimizer updates reach it.
+            net = net.add(Linear::new(
+                w.as_tensor().clone(),
+                Some(b.as_tensor().clone()),
+            ));
+            if k < last {
+                net = net.add(Activation::Relu);
+            }
+            let i = layer_index(k);
+            params.push((format!("{i}.weight"), w));
+            params.push((format!("{i}.bias"), b));
+        }
+        Ok(Self { net, params })
+    }
+
+    /// The layer widths, input to output.
+    pub fn widths(&self) -> Vec<usize> {
+        let weights: Vec<&Var> = self.params.iter().step_by(2).map(|(_, v)| v).collect();
+        let mut w = vec![weights[0].dims()[1]];
+        w.extend(weights.iter().map(|v| v.dims()[0]));
+        w
+    }
+}
+
+/// Position of the `k`-th linear layer in `Sequential(Flatten, Linear, ReLU, Linear, …)`.
+fn layer_index(k: usize) -> usize {
+    2 * k + 1
+}
+
+impl Module for MlpConcise {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        self.net.forward(x)
+    }
+}
+
+impl Classifier for MlpConcise {
+    fn named_parameters(&self) -> Vec<(String, Var)> {
+        self.params.clone()
+    }
+}
