@@ -43,7 +43,7 @@ impl MlpConcise {
     pub fn from_checkpoint(path: &Path) -> Result<Self> {
         let tensors = read_checkpoint(path, &Device::Cpu)?;
         let layers: Vec<(Tensor, Tensor)> = (0..)
-            .map(|k| layer_index(k))
+            .map(layer_index)
             .map_while(|i| {
                 Some((
                     tensors.get(&format!("{i}.weight"))?.clone(),
