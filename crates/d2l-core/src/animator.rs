@@ -76,3 +76,42 @@ impl Reporter for Animator {
         Ok(())
     }
 }
+
+/// The loss figure of sections 4.4 and 4.5: train (solid blue) and test (magenta dashed)
+/// loss against epoch on a log y axis.
+pub fn loss_figure(
+    records: &[crate::train::LossRecord],
+    xlabel: &str,
+    xlim: (f64, f64),
+) -> LinePlot {
+    let x: Vec<f64> = records.iter().map(|r| r.epoch as f64).collect();
+    let train: Vec<f64> = records.iter().map(|r| r.train_loss).collect();
+    let test: Vec<f64> = records.iter().map(|r| r.test_loss).collect();
+    LinePlot::new()
+        .xlabel(xlabel)
+        .ylabel("loss")
+        .yscale(crate::plot::Scale::Log)
+        .xlim(xlim.0, xlim.1)
+        .series_fmt("train", &x, &train, "-")
+        .series_fmt("test", &x, &test, "m--")
+}
+
+/// Writes a regression run's records (`epoch,train_loss,test_loss`) into `run` as `name`.
+pub fn write_loss_csv(
+    run: &RunDir,
+    name: &str,
+    records: &[crate::train::LossRecord],
+) -> Result<()> {
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.epoch.to_string(),
+                format!("{:.6e}", r.train_loss),
+                format!("{:.6e}", r.test_loss),
+            ]
+        })
+        .collect();
+    run.write_csv(name, &["epoch", "train_loss", "test_loss"], &rows)?;
+    Ok(())
+}

@@ -30,6 +30,7 @@ pub mod data;
 pub mod device;
 pub mod error;
 pub mod init;
+pub mod linreg;
 pub mod loss;
 pub mod metrics;
 pub mod optim;

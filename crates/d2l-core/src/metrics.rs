@@ -84,10 +84,10 @@ pub fn evaluate_accuracy<M: ModuleT + ?Sized>(net: &M, data: &mut DataLoader) ->
 }
 
 /// Mean per-element `loss` of `net` over one pass of `data` (the book's `evaluate_loss`).
-pub fn evaluate_loss<M, L>(net: &M, data: &mut DataLoader, loss: L) -> Result<f64>
+pub fn evaluate_loss<M, L>(net: &M, data: &mut DataLoader, loss: &L) -> Result<f64>
 where
     M: Module + ?Sized,
-    L: Fn(&Tensor, &Tensor) -> Result<Tensor>,
+    L: Fn(&Tensor, &Tensor) -> Result<Tensor> + ?Sized,
 {
     let mut metric = Accumulator::new(2);
     for batch in data.epoch() {

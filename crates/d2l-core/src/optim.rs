@@ -75,3 +75,98 @@ impl<O: Optimizer> Updater for O {
         Optimizer::learning_rate(self)
     }
 }
+
+/// A group of parameters sharing a weight decay (PyTorch's `{"params": …, "weight_decay": …}`).
+#[derive(Clone, Debug)]
+pub struct ParamGroup {
+    /// The parameters, updated in this order.
+    pub params: Vec<Var>,
+    /// L2 weight decay λ: the update uses `grad + λ·w`.
+    pub weight_decay: f64,
+}
+
+impl ParamGroup {
+    /// A group with weight decay `weight_decay`.
+    pub fn new(params: Vec<Var>, weight_decay: f64) -> Self {
+        Self {
+            params,
+            weight_decay,
+        }
+    }
+}
+
+/// Settings of [`Sgd`] when built through candle-nn's `Optimizer::new` (one group).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SgdConfig {
+    /// Learning rate.
+    pub lr: f64,
+    /// Weight decay of the single group.
+    pub weight_decay: f64,
+}
+
+/// Minibatch SGD with weight decay per parameter group, as `torch.optim.SGD` (without
+/// momentum): `w ← w − lr·(∇w + λ_group·w)`. candle-nn's own `SGD` has no weight decay.
+///
+/// The book's concise weight decay decays the weight but not the bias:
+///
+/// ```
+/// use candle_core::{Device, Var};
+/// use d2l_core::optim::{ParamGroup, Sgd};
+/// let w = Var::new(&[1f32, 2.], &Device::Cpu).unwrap();
+/// let b = Var::new(&[1f32], &Device::Cpu).unwrap();
+/// let sgd = Sgd::with_groups(vec![ParamGroup::new(vec![w], 3.0), ParamGroup::new(vec![b], 0.0)], 0.003).unwrap();
+/// assert_eq!(sgd.groups().len(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sgd {
+    groups: Vec<ParamGroup>,
+    lr: f64,
+}
+
+impl Sgd {
+    /// SGD over `groups` (updated in the order given) with learning rate `lr`.
+    pub fn with_groups(groups: Vec<ParamGroup>, lr: f64) -> Result<Self> {
+        crate::validate::positive_f64("lr", lr)?;
+        for g in &groups {
+            crate::validate::non_negative_f64("weight_decay", g.weight_decay)?;
+        }
+        Ok(Self { groups, lr })
+    }
+
+    /// The parameter groups.
+    pub fn groups(&self) -> &[ParamGroup] {
+        &self.groups
+    }
+}
+
+impl Optimizer for Sgd {
+    type Config = SgdConfig;
+
+    fn new(vars: Vec<Var>, config: SgdConfig) -> candle_core::Result<Self> {
+        Self::with_groups(vec![ParamGroup::new(vars, config.weight_decay)], config.lr)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))
+    }
+
+    fn step(&mut self, grads: &GradStore) -> candle_core::Result<()> {
+        for group in &self.groups {
+            for p in &group.params {
+                let Some(g) = grads.get(p) else { continue };
+                let g = if group.weight_decay == 0.0 {
+                    g.clone()
+                } else {
+                    (g + (p.as_tensor() * group.weight_decay)?)?
+                };
+                p.set(&(p.as_tensor() - (g * self.lr)?)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.lr
+    }
+
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.lr = lr;
+    }
+}

@@ -141,3 +141,66 @@ where
     }
     Ok(history)
 }
+
+/// Train and test loss at one recorded epoch of a regression run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LossRecord {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// Mean per-element loss on the training set (the book's `evaluate_loss`).
+    pub train_loss: f64,
+    /// Mean per-element loss on the test set.
+    pub test_loss: f64,
+}
+
+/// The regression loop of sections 4.4 and 4.5: `num_epochs` of [`train_epoch`] with the
+/// training `loss` (which may include a penalty), recording `evaluate_loss` with `eval_loss` on
+/// both sets after every epoch for which `record(epoch)` is true.
+#[allow(clippy::too_many_arguments)]
+pub fn train_regression<M, L, E, U>(
+    net: &M,
+    train_iter: &mut DataLoader,
+    test_iter: &mut DataLoader,
+    loss: &L,
+    eval_loss: &E,
+    num_epochs: usize,
+    record: impl Fn(usize) -> bool,
+    updater: &mut U,
+) -> Result<Vec<LossRecord>>
+where
+    M: candle_core::Module + ?Sized,
+    L: LossFn + ?Sized,
+    E: LossFn + ?Sized,
+    U: Updater + ?Sized,
+{
+    let mut records = Vec::new();
+    for epoch in 1..=num_epochs {
+        train_epoch(
+            &ModuleAsModuleT(net),
+            train_iter,
+            loss,
+            updater,
+            epoch,
+            &mut (),
+        )?;
+        if record(epoch) {
+            let train_loss = crate::metrics::evaluate_loss(net, train_iter, eval_loss)?;
+            let test_loss = crate::metrics::evaluate_loss(net, test_iter, eval_loss)?;
+            records.push(LossRecord {
+                epoch,
+                train_loss,
+                test_loss,
+            });
+        }
+    }
+    Ok(records)
+}
+
+/// Lets an unsized `Module` be used where a `ModuleT` is expected.
+struct ModuleAsModuleT<'a, M: ?Sized>(&'a M);
+
+impl<M: candle_core::Module + ?Sized> ModuleT for ModuleAsModuleT<'_, M> {
+    fn forward_t(&self, xs: &Tensor, _train: bool) -> candle_core::Result<Tensor> {
+        self.0.forward(xs)
+    }
+}
