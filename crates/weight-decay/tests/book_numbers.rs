@@ -1,0 +1,124 @@
+//! The book's four weight-decay runs over several seeds land in the book's ranges.
+
+use weight_decay::sweep::lambda_sweep;
+use weight_decay::{Config, Data, Penalty, Variant, train};
+
+fn single_thread() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| d2l_core::device::set_threads(Some(1)));
+}
+
+#[test]
+fn weight_norms_and_test_losses_match_the_book_over_seeds() {
+    single_thread();
+    for seed in 0..5 {
+        let config = Config {
+            seed,
+            ..Config::default()
+        };
+        let data = Data::generate(&config).unwrap();
+        for (variant, high) in [(Variant::Scratch, 0.45), (Variant::Concise, 0.55)] {
+            let free = train(&data, variant, 0.0, &config).unwrap();
+            let decayed = train(&data, variant, 3.0, &config).unwrap();
+            let tag = format!("seed {seed} {variant:?}");
+            assert!(
+                (11.0..=16.0).contains(&free.w_l2_norm),
+                "{tag}: λ=0 ‖w‖ {}",
+                free.w_l2_norm
+            );
+            assert!(
+                (0.30..=high).contains(&decayed.w_l2_norm),
+                "{tag}: λ=3 ‖w‖ {}",
+                decayed.w_l2_norm
+            );
+            let (free_train, free_test) = free.final_losses();
+            let (_, decayed_test) = decayed.final_losses();
+            assert!(
+                free_train < 1e-3,
+                "{tag}: λ=0 fits the 20 examples, train {free_train}"
+            );
+            assert!(
+                decayed_test * 100.0 <= free_test,
+                "{tag}: test {decayed_test} vs {free_test}"
+            );
+            assert_eq!(free.records.len(), 20, "one record every 5 epochs");
+        }
+    }
+}
+
+#[test]
+fn the_l1_penalty_shrinks_the_weights_too() {
+    single_thread();
+    let config = Config {
+        penalty: Penalty::L1,
+        ..Config::default()
+    };
+    let data = Data::generate(&config).unwrap();
+    let free = train(&data, Variant::Scratch, 0.0, &config).unwrap();
+    let lasso = train(&data, Variant::Scratch, 3.0, &config).unwrap();
+    let l1 = |t: &candle_core::Tensor| {
+        t.abs()
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .to_scalar::<f32>()
+            .unwrap()
+    };
+    assert!(
+        l1(&lasso.weight) < 0.1 * l1(&free.weight),
+        "{} vs {}",
+        l1(&lasso.weight),
+        l1(&free.weight)
+    );
+    assert!(lasso.final_losses().1 < free.final_losses().1 / 10.0);
+}
+
+#[test]
+fn the_lambda_sweep_prefers_regularisation_on_the_validation_set() {
+    single_thread();
+    let config = Config::default();
+    let data = Data::generate(&config).unwrap();
+    let sweep = lambda_sweep(&data, Variant::Scratch, &[0.0, 0.3, 3.0, 10.0], &config).unwrap();
+    assert_eq!(sweep.points.len(), 4);
+    assert!(
+        sweep.chosen_lambda >= 3.0,
+        "chose λ = {}",
+        sweep.chosen_lambda
+    );
+    // The norm falls monotonically with λ.
+    assert!(
+        sweep
+            .points
+            .windows(2)
+            .all(|w| w[1].w_l2_norm < w[0].w_l2_norm)
+    );
+    // The loss of the trained weights on the test set equals the recorded test loss.
+    let run = train(&data, Variant::Scratch, 3.0, &config).unwrap();
+    let (x, y) = &data.test;
+    assert!((run.loss_on(x, y).unwrap() - run.final_losses().1).abs() < 1e-6);
+}
+
+#[test]
+fn bad_flags_exit_2() {
+    for (flags, message) in [
+        (
+            vec!["--lambdas", "0,-3"],
+            "lambda must be a finite number >= 0, got -3",
+        ),
+        (vec!["--lr", "0"], "lr must be a finite number > 0, got 0"),
+        (
+            vec!["--batch-size", "0"],
+            "batch_size must be at least 1, got 0",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+            .args(&flags)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flags:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim(),
+            format!("error: {message}")
+        );
+    }
+}
