@@ -28,6 +28,7 @@ pub mod classifier;
 pub mod cli;
 pub mod data;
 pub mod device;
+pub mod dropout;
 pub mod error;
 pub mod init;
 pub mod linreg;

@@ -1,0 +1,76 @@
+//! Dropout with masks from the seeded RNG (candle's own `ops::dropout` cannot be seeded and
+//! refuses p = 1).
+//!
+//! [`dropout_layer`] is the book's function: `p = 0` returns `X`, `p = 1` returns zeros, and
+//! otherwise every entry is kept with probability `1 − p` and scaled by `1/(1 − p)`
+//! ("inverted dropout"), so the expectation of the output equals `X`.
+//!
+//! ```
+//! use candle_core::{Device, Tensor};
+//! use d2l_core::{dropout::dropout_layer, rng};
+//! let x = Tensor::arange(0f32, 16., &Device::Cpu).unwrap().reshape((2, 8)).unwrap();
+//! let mut r = rng::seeded(0);
+//! let y = dropout_layer(&x, 0.5, &mut r).unwrap().to_vec2::<f32>().unwrap();
+//! // Every entry is either dropped or doubled.
+//! for (row, orig) in y.iter().zip([[0f32, 1., 2., 3., 4., 5., 6., 7.], [8., 9., 10., 11., 12., 13., 14., 15.]]) {
+//!     assert!(row.iter().zip(orig).all(|(v, o)| *v == 0.0 || *v == 2.0 * o));
+//! }
+//! ```
+
+use std::sync::Mutex;
+
+use candle_core::{ModuleT, Tensor};
+
+use crate::error::Result;
+use crate::rng::{self, SeededRng};
+use crate::validate;
+
+/// The book's `dropout_layer(X, dropout)`.
+pub fn dropout_layer(x: &Tensor, p: f64, rng: &mut SeededRng) -> Result<Tensor> {
+    validate::probability("dropout", p)?;
+    if p == 0.0 {
+        return Ok(x.clone());
+    }
+    if p == 1.0 {
+        return Ok(x.zeros_like()?);
+    }
+    let mask = rng::keep_mask(rng, x.shape(), 1.0 - p, x.device())?.to_dtype(x.dtype())?;
+    Ok(((x * mask)? / (1.0 - p))?)
+}
+
+/// A dropout layer: [`dropout_layer`] in training mode, the identity in evaluation mode.
+/// It owns its generator, so a model built from a seed drops the same units every run.
+#[derive(Debug)]
+pub struct Dropout {
+    p: f64,
+    rng: Mutex<SeededRng>,
+}
+
+impl Dropout {
+    /// Dropout with probability `p` in [0, 1], masks drawn from a generator seeded by `seed`.
+    pub fn new(p: f64, seed: u64) -> Result<Self> {
+        validate::probability("dropout", p)?;
+        Ok(Self {
+            p,
+            rng: Mutex::new(rng::seeded(seed)),
+        })
+    }
+
+    /// The dropout probability.
+    pub fn p(&self) -> f64 {
+        self.p
+    }
+}
+
+impl ModuleT for Dropout {
+    fn forward_t(&self, xs: &Tensor, train: bool) -> candle_core::Result<Tensor> {
+        if !train {
+            return Ok(xs.clone());
+        }
+        let mut rng = self
+            .rng
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        dropout_layer(xs, self.p, &mut rng).map_err(|e| candle_core::Error::Msg(e.to_string()))
+    }
+}
