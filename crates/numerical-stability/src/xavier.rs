@@ -1,0 +1,74 @@
+//! Activation variance through a deep stack of linear layers (the setting of the book's
+//! derivation: no nonlinearity, zero-mean weights), for four initialisations. With
+//! `n_in = n_out = n`, the forward variance is multiplied by `n·σ²` per layer: N(0, 1) explodes
+//! (×n), N(0, 0.01²) vanishes (×n·10⁻⁴), Xavier's σ² = 2/(n_in + n_out) = 1/n keeps it at 1.
+
+use candle_core::{Device, Tensor};
+use d2l_core::rng::SeededRng;
+use d2l_core::{Result, init, rng};
+use serde::Serialize;
+
+/// How the weights of every layer are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub enum Scheme {
+    /// N(0, 1).
+    StandardNormal,
+    /// N(0, 0.01²), the book's MLP initialisation.
+    SmallNormal,
+    /// Xavier normal, N(0, 2/(n_in + n_out)).
+    XavierNormal,
+    /// Xavier uniform, U(±√(6/(n_in + n_out))).
+    XavierUniform,
+}
+
+impl Scheme {
+    /// All four schemes.
+    pub const ALL: [Scheme; 4] = [
+        Scheme::StandardNormal,
+        Scheme::SmallNormal,
+        Scheme::XavierNormal,
+        Scheme::XavierUniform,
+    ];
+
+    /// Label for figures and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scheme::StandardNormal => "N(0, 1)",
+            Scheme::SmallNormal => "N(0, 0.01^2)",
+            Scheme::XavierNormal => "Xavier normal",
+            Scheme::XavierUniform => "Xavier uniform",
+        }
+    }
+
+    /// A weight `(n_out, n_in)` drawn by this scheme.
+    pub fn weight(self, rng: &mut SeededRng, n_in: usize, n_out: usize) -> Result<Tensor> {
+        let d = Device::Cpu;
+        match self {
+            Scheme::StandardNormal => init::normal(rng, (n_out, n_in), 1.0, &d),
+            Scheme::SmallNormal => init::normal(rng, (n_out, n_in), 0.01, &d),
+            Scheme::XavierNormal => init::xavier_normal(rng, n_in, n_out, &d),
+            Scheme::XavierUniform => init::xavier_uniform(rng, n_in, n_out, &d),
+        }
+    }
+}
+
+/// Variance of the activations after each of `depth` linear layers of width `width`, for a
+/// batch of `batch` N(0, 1) inputs. Index 0 is the input's variance.
+pub fn variance_per_layer(
+    scheme: Scheme,
+    depth: usize,
+    width: usize,
+    batch: usize,
+    seed: u64,
+) -> Result<Vec<f64>> {
+    let mut r = rng::seeded(seed);
+    let mut h = rng::normal(&mut r, (batch, width), 0.0, 1.0, &Device::Cpu)?;
+    let var = |t: &Tensor| -> Result<f64> { Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64) };
+    let mut out = vec![var(&h)?];
+    for _ in 0..depth {
+        let w = scheme.weight(&mut r, width, width)?;
+        h = h.matmul(&w.t()?)?;
+        out.push(var(&h)?);
+    }
+    Ok(out)
+}
