@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// d2l 4.1: ReLU, sigmoid, tanh and their gradients, plus pReLU and Swish.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// pReLU's slope for negative inputs.
     #[arg(long, default_value_t = 0.1)]
@@ -42,7 +42,7 @@ struct Settings {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {

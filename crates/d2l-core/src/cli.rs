@@ -28,9 +28,16 @@ pub fn exit_status(error: &anyhow::Error) -> u8 {
     if is_input { 2 } else { 1 }
 }
 
-/// Ends `main`: prints `error: …` (with its causes) to stderr and returns the exit status.
-pub fn finish(result: anyhow::Result<()>) -> ExitCode {
-    match result {
+/// Runs a binary's body: restores the default `SIGPIPE` behaviour (so `| head` ends the
+/// program quietly instead of panicking on a closed pipe), then prints any error as
+/// `error: …` (with its causes) on stderr and returns the exit status.
+pub fn run_main(body: impl FnOnce() -> anyhow::Result<()>) -> ExitCode {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal disposition at start-up, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    match body() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");

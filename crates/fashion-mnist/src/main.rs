@@ -13,7 +13,7 @@ use fashion_mnist::{FashionMnist, locate, show_images, text_labels};
 
 /// Load Fashion-MNIST, print its sizes, and draw the first training images.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Folder holding the four IDX files (.gz or raw); default: search $D2L_DATA_DIR,
     /// the workspace's datasets/fashion-mnist/, /usr/share/datasets/fashion-mnist/.
@@ -74,5 +74,5 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }

@@ -11,7 +11,7 @@ use mlp_concise::{Config, MlpConcise};
 
 /// d2l 4.3: the concise MLP with candle-nn layers on Fashion-MNIST (defaults: the book's setup).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Width of each hidden layer.
     #[arg(long, default_value_t = 256)]
@@ -38,7 +38,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {

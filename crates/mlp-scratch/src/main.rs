@@ -12,7 +12,7 @@ use mlp_scratch::{Config, MlpScratch, UpdaterKind};
 
 /// d2l 4.2: an MLP from scratch on Fashion-MNIST (defaults: the book's setup).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Width of each hidden layer.
     #[arg(long, default_value_t = 256)]
@@ -86,7 +86,7 @@ impl Args {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 /// d2l 4.4: polynomial regression that fits, underfits and overfits (defaults: the book's setup).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Learning rate.
     #[arg(long, default_value_t = 0.01)]
@@ -61,7 +61,7 @@ struct Settings<'a> {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {

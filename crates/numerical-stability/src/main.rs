@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// d2l 4.8: vanishing and exploding gradients, Xavier initialisation, symmetry.
 #[derive(Parser, Debug, Serialize)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Matrix multiplications in the exploding-product demo.
     #[arg(long, default_value_t = 100)]
@@ -39,7 +39,7 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {

@@ -14,7 +14,7 @@ use weight_decay::{Config, Data, Penalty, Variant, train};
 
 /// d2l 4.5: weight decay on a 200-input regression with 20 examples (defaults: the book's setup).
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(version, about, allow_negative_numbers = true)]
 struct Args {
     /// Regularisation strengths λ to run, for each variant.
     #[arg(long, value_delimiter = ',', default_values_t = [0.0, 3.0])]
@@ -63,7 +63,7 @@ struct RunSummary {
 }
 
 fn main() -> ExitCode {
-    cli::finish(run(Args::parse()))
+    cli::run_main(|| run(Args::parse()))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
