@@ -99,6 +99,7 @@ impl Activation {
     }
 
     /// The derivative in closed form.
+    // ANCHOR: closed_forms
     pub fn closed_form_grad(&self, x: &Tensor) -> Result<Tensor> {
         Ok(match *self {
             Activation::Relu => relu_grad(x)?,
@@ -118,6 +119,7 @@ impl Activation {
             }
         })
     }
+    // ANCHOR_END: closed_forms
 
     /// The derivative by central finite differences in f64, step `h`.
     pub fn finite_difference(&self, x: &Tensor, h: f64) -> Result<Vec<f64>> {

@@ -8,11 +8,13 @@ use d2l_core::rng::{self, SeededRng};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CenteredLayer;
 
+// ANCHOR: centered
 impl Module for CenteredLayer {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         x.broadcast_sub(&x.mean_all()?)
     }
 }
+// ANCHOR_END: centered
 
 /// `relu(X W + b)` with `W` `(in_units, units)` and `b` `(units,)`, both N(0, 1).
 #[derive(Clone, Debug)]
@@ -39,6 +41,7 @@ impl MyLinear {
     }
 }
 
+// ANCHOR: my_linear
 impl Module for MyLinear {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         // Unlike the book's `self.weight.data`, the Vars stay in the graph.
@@ -47,6 +50,7 @@ impl Module for MyLinear {
             .relu()
     }
 }
+// ANCHOR_END: my_linear
 
 /// `MyLinear(in, hidden) → CenteredLayer → linear map to 1 output`: both custom layers inside
 /// one trainable model.

@@ -41,6 +41,7 @@ impl TensorReduction {
     }
 }
 
+// ANCHOR: forward
 impl Module for TensorReduction {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let (batch, n) = x.dims2()?;
@@ -52,3 +53,4 @@ impl Module for TensorReduction {
         outer.matmul(&self.weight.as_tensor().reshape((n * n, out))?)
     }
 }
+// ANCHOR_END: forward

@@ -26,6 +26,7 @@ use crate::rng::{self, SeededRng};
 use crate::validate;
 
 /// The book's `dropout_layer(X, dropout)`.
+// ANCHOR: dropout_layer
 pub fn dropout_layer(x: &Tensor, p: f64, rng: &mut SeededRng) -> Result<Tensor> {
     validate::probability("dropout", p)?;
     if p == 0.0 {
@@ -37,6 +38,7 @@ pub fn dropout_layer(x: &Tensor, p: f64, rng: &mut SeededRng) -> Result<Tensor> 
     let mask = rng::keep_mask(rng, x.shape(), 1.0 - p, x.device())?.to_dtype(x.dtype())?;
     Ok(((x * mask)? / (1.0 - p))?)
 }
+// ANCHOR_END: dropout_layer
 
 /// A dropout layer: [`dropout_layer`] in training mode, the identity in evaluation mode.
 /// It owns its generator, so a model built from a seed drops the same units every run.

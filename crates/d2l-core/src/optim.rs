@@ -16,6 +16,7 @@ use crate::error::Result;
 
 /// The book's `sgd(params, lr, batch_size)`: `p -= lr * grad / batch_size` for every parameter
 /// that has a gradient in `grads`.
+// ANCHOR: sgd
 pub fn sgd(params: &[Var], grads: &GradStore, lr: f64, batch_size: usize) -> Result<()> {
     let scale = lr / batch_size as f64;
     for p in params {
@@ -25,6 +26,7 @@ pub fn sgd(params: &[Var], grads: &GradStore, lr: f64, batch_size: usize) -> Res
     }
     Ok(())
 }
+// ANCHOR_END: sgd
 
 /// Something that turns a batch's per-example losses into a parameter update.
 pub trait Updater {

@@ -74,6 +74,7 @@ where
     U: Updater + ?Sized,
     R: Reporter + ?Sized,
 {
+    // ANCHOR: train_epoch_body
     // Sum of per-example losses, number correct, number of examples.
     let mut metric = Accumulator::new(3);
     let num_batches = train_iter.num_batches();
@@ -105,6 +106,7 @@ where
         reporter.on_batch(epoch, i + 1, num_batches);
     }
     Ok((metric[0] / metric[2], metric[1] / metric[2]))
+    // ANCHOR_END: train_epoch_body
 }
 
 /// The book's `train_ch3`: `num_epochs` of [`train_epoch`], each followed by a test-accuracy

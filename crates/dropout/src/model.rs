@@ -92,12 +92,14 @@ impl DropoutMlp {
 
     /// The two hidden representations for `x`, in training (`train = true`, dropout applied)
     /// or evaluation mode.
+    // ANCHOR: hidden
     pub fn hidden(&self, x: &Tensor, train: bool) -> candle_core::Result<[Tensor; 2]> {
         let x = x.flatten_from(1)?;
         let h1 = self.dropouts[0].forward_t(&self.linears[0].forward(&x)?.relu()?, train)?;
         let h2 = self.dropouts[1].forward_t(&self.linears[1].forward(&h1)?.relu()?, train)?;
         Ok([h1, h2])
     }
+    // ANCHOR_END: hidden
 }
 
 /// Positions of the linear layers in the book's `Sequential(Flatten, Linear, ReLU, Dropout,

@@ -78,6 +78,7 @@ fn check_length(path: &Path, count: usize, item: usize, data: &[u8]) -> Result<(
 }
 
 /// Parses an IDX image file's bytes (already decompressed). `path` only labels errors.
+// ANCHOR: parse_images
 pub fn parse_images(bytes: &[u8], path: &Path) -> Result<RawImages> {
     let (dims, data) = header(bytes, path, "images", IMAGES_MAGIC, 3)?;
     let (count, rows, cols) = (dims[0], dims[1], dims[2]);
@@ -94,6 +95,7 @@ pub fn parse_images(bytes: &[u8], path: &Path) -> Result<RawImages> {
         pixels: data.to_vec(),
     })
 }
+// ANCHOR_END: parse_images
 
 /// Parses an IDX label file's bytes (already decompressed); every label must be in 0..=9.
 pub fn parse_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>> {

@@ -62,6 +62,7 @@ impl MlpConcise {
 
     /// Wraps `(weight (out, in), bias (out,))` pairs as trainable candle-nn layers.
     fn from_layers(layers: Vec<(Tensor, Tensor)>) -> Result<Self> {
+        // ANCHOR: sequential
         let mut net = candle_nn::seq().add_fn(|x| x.flatten_from(1));
         let mut params = Vec::new();
         let last = layers.len() - 1;
@@ -80,6 +81,7 @@ impl MlpConcise {
             params.push((format!("{i}.bias"), b));
         }
         Ok(Self { net, params })
+        // ANCHOR_END: sequential
     }
 
     /// The layer widths, input to output.

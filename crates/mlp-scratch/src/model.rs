@@ -9,9 +9,11 @@ use d2l_core::rng::SeededRng;
 use d2l_core::{Error, Result, init};
 
 /// The book's hand-written ReLU: the elementwise maximum of `x` and zero.
+// ANCHOR: relu
 pub fn relu(x: &Tensor) -> candle_core::Result<Tensor> {
     x.maximum(&x.zeros_like()?)
 }
+// ANCHOR_END: relu
 
 /// A multilayer perceptron with parameters `W1, b1, W2, b2, …`; `W_i` has shape
 /// `(inputs, outputs)` as in the book (`X @ W + b`).
@@ -80,6 +82,7 @@ impl MlpScratch {
     }
 }
 
+// ANCHOR: forward
 impl Module for MlpScratch {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
         let last = self.layers.len() - 1;
@@ -88,6 +91,7 @@ impl Module for MlpScratch {
         h.matmul(w.as_tensor())?.broadcast_add(b.as_tensor())
     }
 }
+// ANCHOR_END: forward
 
 impl Classifier for MlpScratch {
     fn named_parameters(&self) -> Vec<(String, Var)> {

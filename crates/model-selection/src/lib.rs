@@ -148,6 +148,7 @@ pub fn train(data: &PolyData, fit: &Fit, config: &Config) -> Result<FitResult> {
         seed.wrapping_add(1),
     )?;
     let mut test_iter = load_array(test_x, data.test_labels.clone(), batch_size, false, 0)?;
+    // ANCHOR: train
     let net = LinearNoBias::new(d, &mut rng::seeded(seed))?;
     let mut sgd = candle_nn::SGD::new(vec![net.weight.clone()], config.lr)?;
     let records = train_regression(
@@ -160,6 +161,7 @@ pub fn train(data: &PolyData, fit: &Fit, config: &Config) -> Result<FitResult> {
         |epoch| epoch == 1 || epoch % 20 == 0,
         &mut sgd,
     )?;
+    // ANCHOR_END: train
     Ok(FitResult {
         fit: fit.clone(),
         weights: net.weights()?,

@@ -5,6 +5,7 @@ use candle_core::{Device, Tensor};
 use d2l_core::{Result, rng};
 
 /// The first matrix and the product after `steps` more multiplications, from `seed` (f32).
+// ANCHOR: product
 pub fn product_of_random_matrices(seed: u64, steps: usize) -> Result<(Tensor, Tensor)> {
     let mut r = rng::seeded(seed);
     let first = rng::normal(&mut r, (4, 4), 0.0, 1.0, &Device::Cpu)?;
@@ -14,6 +15,7 @@ pub fn product_of_random_matrices(seed: u64, steps: usize) -> Result<(Tensor, Te
     }
     Ok((first, m))
 }
+// ANCHOR_END: product
 
 /// log10 of the largest absolute entry.
 pub fn log10_max_abs(m: &Tensor) -> Result<f64> {

@@ -54,6 +54,7 @@ impl Scheme {
 
 /// Variance of the activations after each of `depth` linear layers of width `width`, for a
 /// batch of `batch` N(0, 1) inputs. Index 0 is the input's variance.
+// ANCHOR: variance
 pub fn variance_per_layer(
     scheme: Scheme,
     depth: usize,
@@ -72,3 +73,4 @@ pub fn variance_per_layer(
     }
     Ok(out)
 }
+// ANCHOR_END: variance

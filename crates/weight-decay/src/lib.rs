@@ -222,6 +222,7 @@ pub fn train(
             let b = Var::zeros(1, candle_core::DType::F32, &device)?;
             let net = |x: &Tensor| linreg(x, w.as_tensor(), b.as_tensor());
             let penalty = config.penalty;
+            // ANCHOR: penalty_loss
             // The book adds λ·penalty(w) to every example's loss.
             let train_loss = |y_hat: &Tensor, y: &Tensor| -> Result<Tensor> {
                 let p = match penalty {
@@ -230,6 +231,7 @@ pub fn train(
                 };
                 Ok(loss::squared_loss(y_hat, y)?.broadcast_add(&(p * lambda)?)?)
             };
+            // ANCHOR_END: penalty_loss
             let mut sgd = ScratchSgd::new(vec![w.clone(), b.clone()], config.lr);
             let records = train_regression(
                 &net,
@@ -247,11 +249,13 @@ pub fn train(
             let w = Var::from_tensor(&rng::normal(&mut init_rng, (1, d), 0.0, 1.0, &device)?)?;
             let b = Var::from_tensor(&rng::normal(&mut init_rng, 1, 0.0, 1.0, &device)?)?;
             let net = candle_nn::Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
+            // ANCHOR: param_groups
             let groups = vec![
                 ParamGroup::new(vec![w.clone()], lambda),
                 ParamGroup::new(vec![b.clone()], 0.0),
             ];
             let mut sgd = Sgd::with_groups(groups, config.lr)?;
+            // ANCHOR_END: param_groups
             let net = |x: &Tensor| net.forward(x);
             let records = train_regression(
                 &net,
