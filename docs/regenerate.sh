@@ -7,15 +7,19 @@ out=docs/src/generated
 cargo build --release --workspace --bins
 rm -rf "$out"
 for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout numerical-stability custom-layers; do
-    extra=()
+    extra=(--seed 0)
     case "$chapter" in
-        model-selection) extra=(--degree-sweep) ;;
-        weight-decay) extra=(--sweep) ;;
+        fashion-mnist) extra=() ;;
+        model-selection) extra+=(--degree-sweep) ;;
+        weight-decay) extra+=(--sweep) ;;
     esac
     echo "== $chapter"
-    "target/release/$chapter" --seed 0 --out "$out/$chapter" "${extra[@]}" > "$out.$chapter.log" 2>&1 || { cat "$out.$chapter.log"; exit 1; }
+    "target/release/$chapter" --out "$out/$chapter" "${extra[@]}" > "$out.$chapter.log" 2>&1 || { cat "$out.$chapter.log"; exit 1; }
     mv "$out.$chapter.log" "$out/$chapter/stdout.txt"
 done
-# Keep the pages light: checkpoints and PNG twins of the SVG figures are not needed there.
-find "$out" \( -name '*.safetensors' -o -name '*.png' \) -delete
+# Keep the pages light: no checkpoints; line plots as SVG, image grids (one rectangle per
+# pixel in SVG) as PNG.
+find "$out" -name '*.safetensors' -delete
+find "$out" -name '*.png' ! -name 'train-images.png' ! -name 'predictions.png' -delete
+find "$out" \( -name 'train-images.svg' -o -name 'predictions.svg' \) -delete
 echo "regenerated $out"

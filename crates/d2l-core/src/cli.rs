@@ -56,7 +56,7 @@ pub struct RunArgs {
     /// chapters, 1 for the small regression chapters, where threading costs more than it saves).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Output folder (default: runs/<chapter>/<UTC timestamp>/).
+    /// Output folder (default: runs/CHAPTER/UTC-TIMESTAMP/).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
     /// Print only the final summary, no progress.

@@ -19,7 +19,7 @@ struct Args {
     /// the workspace's datasets/fashion-mnist/, /usr/share/datasets/fashion-mnist/.
     #[arg(long)]
     data_dir: Option<PathBuf>,
-    /// Output folder (default: runs/fashion-mnist/<timestamp>/).
+    /// Output folder (default: runs/fashion-mnist/UTC-TIMESTAMP/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Rows of the image grid.

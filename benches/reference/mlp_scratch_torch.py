@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""The book's section 4.2 experiment in PyTorch, timed per epoch, for the side-by-side with
+d2l-rs (benches/reference/compare.sh). Same model (784-256-10, N(0, 0.01^2) weights, zero
+biases, max(X, 0)), loss (per-example cross-entropy, mean for SGD), optimizer
+(torch.optim.SGD, lr 0.1), batch 256; each epoch = training pass + test-accuracy pass, as in
+the book's train_ch3.
+
+Two input pipelines:
+  resident   - both splits decoded once into float tensors; each epoch shuffles with
+               randperm and slices batches (the fair comparison with d2l-rs);
+  dataloader - the book's way: a per-example Dataset converting uint8 images like
+               torchvision's ToTensor, batched by DataLoader(shuffle=True, num_workers=4).
+
+Prints one JSON line: {"pipeline":..., "threads":..., "seconds_per_epoch":[...], ...}.
+"""
+import argparse, gzip, json, os, time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+class ToTensorDataset(torch.utils.data.Dataset):
+    def __init__(self, images, labels):
+        self.images, self.labels = images, labels
+
+    def __len__(self):
+        return len(self.labels)
+
+    def __getitem__(self, i):
+        x = torch.from_numpy(self.images[i].copy()).float().div(255).unsqueeze(0)
+        return x, int(self.labels[i])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default=os.path.join(os.path.dirname(__file__), "../../datasets/fashion-mnist"))
+    ap.add_argument("--pipeline", choices=["resident", "dataloader"], default="resident")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    d = args.data_dir
+    tr_x, tr_y = read_idx(f"{d}/train-images-idx3-ubyte.gz"), read_idx(f"{d}/train-labels-idx1-ubyte.gz")
+    te_x, te_y = read_idx(f"{d}/t10k-images-idx3-ubyte.gz"), read_idx(f"{d}/t10k-labels-idx1-ubyte.gz")
+
+    W1 = nn.Parameter(torch.randn(784, 256) * 0.01)
+    b1 = nn.Parameter(torch.zeros(256))
+    W2 = nn.Parameter(torch.randn(256, 10) * 0.01)
+    b2 = nn.Parameter(torch.zeros(10))
+
+    def net(X):
+        H = torch.max(X.reshape(-1, 784) @ W1 + b1, torch.zeros(1))
+        return H @ W2 + b2
+
+    loss = nn.CrossEntropyLoss(reduction="none")
+    opt = torch.optim.SGD([W1, b1, W2, b2], lr=0.1)
+
+    if args.pipeline == "resident":
+        Xtr = torch.from_numpy(tr_x.reshape(-1, 784).astype(np.float32) / 255)
+        Ytr = torch.from_numpy(tr_y.astype(np.int64))
+        Xte = torch.from_numpy(te_x.reshape(-1, 784).astype(np.float32) / 255)
+        Yte = torch.from_numpy(te_y.astype(np.int64))
+
+        def train_batches():
+            perm = torch.randperm(len(Ytr))
+            for i in range(0, len(perm), 256):
+                idx = perm[i:i + 256]
+                yield Xtr[idx], Ytr[idx]
+
+        def test_batches():
+            for i in range(0, len(Yte), 256):
+                yield Xte[i:i + 256], Yte[i:i + 256]
+    else:
+        train_loader = torch.utils.data.DataLoader(ToTensorDataset(tr_x, tr_y), 256, shuffle=True, num_workers=4)
+        test_loader = torch.utils.data.DataLoader(ToTensorDataset(te_x, te_y), 256, shuffle=False, num_workers=4)
+        train_batches = lambda: iter(train_loader)
+        test_batches = lambda: iter(test_loader)
+
+    times, last = [], {}
+    for epoch in range(args.epochs):
+        start = time.perf_counter()
+        total_loss = correct = n = 0.0
+        for X, y in train_batches():
+            y_hat = net(X)
+            l = loss(y_hat, y)
+            opt.zero_grad()
+            l.mean().backward()
+            opt.step()
+            total_loss += float(l.sum())
+            correct += float((y_hat.argmax(1) == y).sum())
+            n += len(y)
+        with torch.no_grad():
+            hits = total = 0
+            for X, y in test_batches():
+                hits += int((net(X).argmax(1) == y).sum())
+                total += len(y)
+        times.append(time.perf_counter() - start)
+        last = {"train_loss": total_loss / n, "train_acc": correct / n, "test_acc": hits / total}
+    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "pipeline": args.pipeline,
+                      "threads": args.threads, "seconds_per_epoch": times, **last}))
+
+
+if __name__ == "__main__":
+    main()
