@@ -97,7 +97,7 @@ def main():
             opt.zero_grad()
             l.mean().backward()
             opt.step()
-            total_loss += float(l.sum())
+            total_loss += float(l.detach().sum())
             correct += float((y_hat.argmax(1) == y).sum())
             n += len(y)
         with torch.no_grad():

@@ -30,6 +30,7 @@ pub mod data;
 pub mod device;
 pub mod dropout;
 pub mod error;
+pub mod fused;
 pub mod init;
 pub mod linreg;
 pub mod loss;

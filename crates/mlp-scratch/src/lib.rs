@@ -40,9 +40,12 @@ pub use model::{MlpScratch, relu};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum UpdaterKind {
-    /// candle-nn's `SGD` stepping on the batch mean (the book's `torch.optim.SGD` in 4.2).
+    /// The book's `torch.optim.SGD` in 4.2: [`d2l_core::optim::Sgd`], a candle-nn `Optimizer`
+    /// stepping on the batch mean, updating the parameters in place.
     #[default]
     Optimizer,
+    /// candle-nn's own `SGD` (the same update, through `Var::set`).
+    CandleSgd,
     /// The book's from-scratch `sgd(params, lr, batch_size)` after `l.sum().backward()`.
     Scratch,
 }
@@ -126,6 +129,22 @@ pub fn run(
     let epochs = config.num_epochs;
     let summary = match config.updater {
         UpdaterKind::Optimizer => {
+            let config = d2l_core::optim::SgdConfig {
+                lr: config.lr,
+                weight_decay: 0.0,
+            };
+            let mut sgd = d2l_core::optim::Sgd::new(params, config)?;
+            fit(
+                &net,
+                &mut train_iter,
+                &mut test_iter,
+                &loss::cross_entropy,
+                epochs,
+                &mut sgd,
+                recording,
+            )?
+        }
+        UpdaterKind::CandleSgd => {
             let mut sgd = candle_nn::SGD::new(params, config.lr)?;
             fit(
                 &net,

@@ -32,7 +32,8 @@ struct Args {
     /// Standard deviation of the initial weights.
     #[arg(long, default_value_t = 0.01)]
     sigma: f64,
-    /// The updater: candle-nn's SGD (as the book's torch.optim.SGD) or the scratch sgd.
+    /// The updater: optimizer (the book's torch.optim.SGD), candle-sgd (candle-nn's SGD), or
+    /// scratch (the book's sgd).
     #[arg(long, value_enum, default_value_t = UpdaterKind::Optimizer)]
     updater: UpdaterKind,
     /// Sweep: hidden widths to try, e.g. 16,64,256,1024.

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use d2l_core::classifier::{Classifier, read_checkpoint};
+use d2l_core::fused::{self, Activation};
 use d2l_core::rng::SeededRng;
 use d2l_core::{Error, Result, init};
 
@@ -75,10 +76,34 @@ impl MlpScratch {
     /// The hidden representation after layer `k` (1-based), for inspection.
     pub fn hidden(&self, x: &Tensor, k: usize) -> candle_core::Result<Tensor> {
         let mut h = x.flatten_from(1)?;
-        for (w, b) in &self.layers[..k] {
-            h = relu(&h.matmul(w.as_tensor())?.broadcast_add(b.as_tensor())?)?;
+        for (i, (w, b)) in self.layers[..k].iter().enumerate() {
+            // relu(H W + b) as one fused op; the first layer's input is data, so its gradient
+            // is not computed (see d2l_core::fused).
+            h = fused::linear(&h, w.as_tensor(), b.as_tensor(), Activation::Relu, i > 0)
+                .map_err(to_candle)?;
         }
         Ok(h)
+    }
+
+    /// The book's forward pass written with plain candle ops, `relu(X W1 + b1) W2 + b2`: the
+    /// same function as [`Module::forward`], which computes it with the fused op.
+    // ANCHOR: forward_reference
+    pub fn forward_reference(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        let mut h = x.flatten_from(1)?;
+        let last = self.layers.len() - 1;
+        for (w, b) in &self.layers[..last] {
+            h = relu(&h.matmul(w.as_tensor())?.broadcast_add(b.as_tensor())?)?;
+        }
+        let (w, b) = &self.layers[last];
+        h.matmul(w.as_tensor())?.broadcast_add(b.as_tensor())
+    }
+    // ANCHOR_END: forward_reference
+}
+
+fn to_candle(e: Error) -> candle_core::Error {
+    match e {
+        Error::Candle(c) => c,
+        other => candle_core::Error::Msg(other.to_string()),
     }
 }
 
@@ -88,7 +113,14 @@ impl Module for MlpScratch {
         let last = self.layers.len() - 1;
         let h = self.hidden(x, last)?;
         let (w, b) = &self.layers[last];
-        h.matmul(w.as_tensor())?.broadcast_add(b.as_tensor())
+        fused::linear(
+            &h,
+            w.as_tensor(),
+            b.as_tensor(),
+            Activation::Identity,
+            last > 0,
+        )
+        .map_err(to_candle)
     }
 }
 // ANCHOR_END: forward

@@ -130,3 +130,32 @@ fn initialisation_follows_the_book() {
         [0.0, 0.0, 3.0]
     );
 }
+
+#[test]
+fn the_fused_forward_equals_the_books_formula() {
+    use candle_core::Module;
+    let net = build(&Config {
+        num_layers: 2,
+        ..Config::default()
+    })
+    .unwrap();
+    let x = d2l_core::rng::uniform(
+        &mut d2l_core::rng::seeded(5),
+        (64, 784),
+        0.0,
+        1.0,
+        &candle_core::Device::Cpu,
+    )
+    .unwrap();
+    let fast = net.forward(&x).unwrap();
+    let book = net.forward_reference(&x).unwrap();
+    let diff = (fast - book)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar::<f32>()
+        .unwrap();
+    assert!(diff < 1e-5, "max difference {diff}");
+}
