@@ -11,12 +11,14 @@ pub fn default_device() -> Device {
 
 /// Sets the number of CPU threads candle uses for matrix products (through rayon's
 /// `RAYON_NUM_THREADS`, which candle reads). Call it before the first tensor operation.
-/// `None` keeps candle's default (the physical core count).
+/// `None` pins candle's default (the physical core count).
+///
+/// Pinning matters for speed, not only for control: when the variable is unset, candle
+/// recomputes the physical core count, by parsing `/proc/cpuinfo`, on every matrix product.
 pub fn set_threads(threads: Option<usize>) {
-    if let Some(n) = threads {
-        // SAFETY: called at start-up, before any thread that reads the environment is spawned.
-        unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
-    }
+    let n = threads.unwrap_or_else(candle_core::utils::get_num_threads);
+    // SAFETY: called at start-up, before any thread that reads the environment is spawned.
+    unsafe { std::env::set_var("RAYON_NUM_THREADS", n.to_string()) };
 }
 
 /// What a run record states about where it ran.
