@@ -99,32 +99,19 @@ where
     } else {
         EpochProgress::hidden(num_epochs, batches)
     };
-    let history = match recording.run {
-        Some(run) => {
-            let mut reporter = (progress, Animator::new(run.clone(), "training", num_epochs));
-            train_classifier(
-                net,
-                train_iter,
-                test_iter,
-                loss,
-                num_epochs,
-                updater,
-                &mut reporter,
-            )?
-        }
-        None => {
-            let mut reporter = progress;
-            train_classifier(
-                net,
-                train_iter,
-                test_iter,
-                loss,
-                num_epochs,
-                updater,
-                &mut reporter,
-            )?
-        }
-    };
+    let animator = recording
+        .run
+        .map(|run| Animator::new(run.clone(), "training", num_epochs));
+    let mut reporter = (progress, animator);
+    let history = train_classifier(
+        net,
+        train_iter,
+        test_iter,
+        loss,
+        num_epochs,
+        updater,
+        &mut reporter,
+    )?;
     let summary = Summary::from_history(&history).ok_or(Error::InvalidHyperparameter {
         name: "epochs",
         rule: "at least 1",

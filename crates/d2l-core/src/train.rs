@@ -55,6 +55,19 @@ pub trait Reporter {
 
 impl Reporter for () {}
 
+/// An optional reporter: `None` ignores everything.
+impl<R: Reporter> Reporter for Option<R> {
+    fn on_batch(&mut self, epoch: usize, batch: usize, num_batches: usize) {
+        if let Some(r) = self {
+            r.on_batch(epoch, batch, num_batches);
+        }
+    }
+
+    fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
+        self.as_mut().map_or(Ok(()), |r| r.on_epoch(metrics))
+    }
+}
+
 /// The book's per-example loss signature: `(ŷ, y) -> l` with one value per example.
 pub trait LossFn: Fn(&Tensor, &Tensor) -> Result<Tensor> {}
 impl<F: Fn(&Tensor, &Tensor) -> Result<Tensor>> LossFn for F {}

@@ -49,6 +49,14 @@ pub const LABELS: [&str; 10] = [
 /// Pixels per image.
 pub const PIXELS: usize = idx::SIDE * idx::SIDE;
 
+/// Layer widths of an MLP classifying Fashion-MNIST: `[784, num_hiddens × num_layers, 10]`.
+pub fn mlp_widths(num_hiddens: usize, num_layers: usize) -> Vec<usize> {
+    let mut widths = vec![PIXELS];
+    widths.extend(std::iter::repeat_n(num_hiddens, num_layers));
+    widths.push(LABELS.len());
+    widths
+}
+
 /// The class name of each label (the book's `get_fashion_mnist_labels`).
 pub fn text_labels(labels: &[u32]) -> Vec<&'static str> {
     labels

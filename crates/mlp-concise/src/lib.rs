@@ -77,10 +77,7 @@ impl Config {
 
     /// The layer widths, input to output: `[784, hidden…, 10]`.
     pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![fashion_mnist::PIXELS];
-        w.extend(std::iter::repeat_n(self.num_hiddens, self.num_layers));
-        w.push(fashion_mnist::LABELS.len());
-        w
+        fashion_mnist::mlp_widths(self.num_hiddens, self.num_layers)
     }
 }
 

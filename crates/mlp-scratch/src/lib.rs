@@ -29,7 +29,7 @@ use candle_core::Var;
 use candle_nn::Optimizer;
 use clap::ValueEnum;
 use d2l_core::classifier::{Recording, Summary, fit};
-use d2l_core::optim::ScratchSgd;
+use d2l_core::optim::{ScratchSgd, Sgd, SgdConfig, Updater};
 use d2l_core::{Result, loss, rng, validate};
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
@@ -99,10 +99,7 @@ impl Config {
 
     /// The layer widths, input to output: `[784, hidden…, 10]`.
     pub fn widths(&self) -> Vec<usize> {
-        let mut w = vec![fashion_mnist::PIXELS];
-        w.extend(std::iter::repeat_n(self.num_hiddens, self.num_layers));
-        w.push(fashion_mnist::LABELS.len());
-        w
+        fashion_mnist::mlp_widths(self.num_hiddens, self.num_layers)
     }
 }
 
@@ -126,48 +123,25 @@ pub fn run(
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
     let params: Vec<Var> = d2l_core::classifier::Classifier::parameters(&net);
-    let epochs = config.num_epochs;
-    let summary = match config.updater {
+    let mut updater: Box<dyn Updater> = match config.updater {
         UpdaterKind::Optimizer => {
-            let config = d2l_core::optim::SgdConfig {
+            let sgd_config = SgdConfig {
                 lr: config.lr,
                 weight_decay: 0.0,
             };
-            let mut sgd = d2l_core::optim::Sgd::new(params, config)?;
-            fit(
-                &net,
-                &mut train_iter,
-                &mut test_iter,
-                &loss::cross_entropy,
-                epochs,
-                &mut sgd,
-                recording,
-            )?
+            Box::new(Sgd::new(params, sgd_config)?)
         }
-        UpdaterKind::CandleSgd => {
-            let mut sgd = candle_nn::SGD::new(params, config.lr)?;
-            fit(
-                &net,
-                &mut train_iter,
-                &mut test_iter,
-                &loss::cross_entropy,
-                epochs,
-                &mut sgd,
-                recording,
-            )?
-        }
-        UpdaterKind::Scratch => {
-            let mut sgd = ScratchSgd::new(params, config.lr);
-            fit(
-                &net,
-                &mut train_iter,
-                &mut test_iter,
-                &loss::cross_entropy,
-                epochs,
-                &mut sgd,
-                recording,
-            )?
-        }
+        UpdaterKind::CandleSgd => Box::new(candle_nn::SGD::new(params, config.lr)?),
+        UpdaterKind::Scratch => Box::new(ScratchSgd::new(params, config.lr)),
     };
+    let summary = fit(
+        &net,
+        &mut train_iter,
+        &mut test_iter,
+        &loss::cross_entropy,
+        config.num_epochs,
+        updater.as_mut(),
+        recording,
+    )?;
     Ok((net, summary))
 }
