@@ -290,7 +290,8 @@ impl LinePlot {
         };
         match scale {
             Scale::Linear => lo..hi,
-            Scale::Log => 10f64.powf(lo)..10f64.powf(hi),
+            // Whole decades, so that a log axis always carries labelled ticks.
+            Scale::Log => 10f64.powf(lo.floor())..10f64.powf(hi.ceil().max(lo.floor() + 1.0)),
         }
     }
 

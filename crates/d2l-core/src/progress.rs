@@ -25,7 +25,7 @@ impl EpochProgress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new((num_epochs * num_batches) as u64);
             let style = ProgressStyle::with_template(
-                "{prefix:>11} [{bar:30.cyan/blue}] {pos}/{len} batches {per_sec:>10} eta {eta:>3} {msg}",
+                "{prefix:>11} [{bar:30.cyan/blue}] {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
             )
             .expect("the progress template is valid")
             .progress_chars("=> ");

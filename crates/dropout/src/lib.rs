@@ -15,7 +15,7 @@
 //! cargo run --release -p dropout
 //! ```
 //!
-//! ```no_run
+//! ```
 //! use dropout::{Config, Variant, run};
 //! use d2l_core::classifier::Recording;
 //! let data = fashion_mnist::FashionMnist::load(None).unwrap();

@@ -10,7 +10,7 @@
 //! - gives images as f32 tensors in [0, 1] of shape `(N, 784)` (view them as `(N, 1, 28, 28)`)
 //!   and labels as u32, as `ToTensor()` does (no normalisation).
 //!
-//! ```no_run
+//! ```
 //! let data = fashion_mnist::FashionMnist::load(None).unwrap();
 //! let (mut train_iter, _test_iter) = data.loaders(256, 0).unwrap();
 //! assert_eq!(train_iter.num_batches(), 235);

@@ -13,7 +13,7 @@
 //!
 //! From code, on a small configuration:
 //!
-//! ```no_run
+//! ```
 //! use mlp_concise::{Config, run};
 //! use d2l_core::classifier::Recording;
 //! let data = fashion_mnist::FashionMnist::load(None).unwrap();

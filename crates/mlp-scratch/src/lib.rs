@@ -11,9 +11,9 @@
 //! cargo run --release -p mlp-scratch -- --help   # every hyperparameter, sweeps, checkpoints
 //! ```
 //!
-//! From code, on a small configuration (two epochs on a tenth of the data):
+//! From code, on a small configuration (two epochs):
 //!
-//! ```no_run
+//! ```
 //! use mlp_scratch::{Config, run};
 //! use d2l_core::classifier::Recording;
 //! let data = fashion_mnist::FashionMnist::load(None).unwrap();
