@@ -6,6 +6,7 @@ use candle_core::{Device, Tensor};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 fn matmul(c: &mut Criterion) {
+    d2l_core::device::set_threads(None);
     let mut group = c.benchmark_group("matmul");
     group.sample_size(10);
     let mut r = d2l_core::rng::seeded(0);

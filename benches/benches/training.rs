@@ -57,6 +57,8 @@ fn bench_classifier<M: Classifier>(
 }
 
 fn classifiers(c: &mut Criterion) {
+    // As every binary does: pin the thread count (see d2l_core::device::set_threads).
+    d2l_core::device::set_threads(None);
     let data = data();
     let scratch = mlp_scratch::build(&mlp_scratch::Config::default()).unwrap();
     bench_classifier(c, "mlp-scratch", &scratch, 0.1, &data);
