@@ -142,7 +142,12 @@ pub fn read_checkpoint(path: &Path, device: &Device) -> Result<HashMap<String, T
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
-    Ok(candle_core::safetensors::load(path, device)?)
+    candle_core::safetensors::load(path, device).map_err(|e| {
+        Error::Mismatch(format!(
+            "cannot read checkpoint {}: {e} (is it a model.safetensors written by a run?)",
+            path.display()
+        ))
+    })
 }
 
 /// Loads a checkpoint into `params`: every name must be present with the same shape.

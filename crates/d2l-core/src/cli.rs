@@ -28,6 +28,20 @@ pub fn exit_status(error: &anyhow::Error) -> u8 {
     if is_input { 2 } else { 1 }
 }
 
+/// The error and its causes on one line, leaving out causes whose text the message already
+/// contains (many errors here name their cause themselves).
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut message = error.to_string();
+    for cause in error.chain().skip(1) {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+    }
+    message
+}
+
 /// Runs a binary's body: restores the default `SIGPIPE` behaviour (so `| head` ends the
 /// program quietly instead of panicking on a closed pipe), then prints any error as
 /// `error: …` (with its causes) on stderr and returns the exit status.
@@ -40,7 +54,7 @@ pub fn run_main(body: impl FnOnce() -> anyhow::Result<()>) -> ExitCode {
     match body() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", one_line(&error));
             ExitCode::from(exit_status(&error))
         }
     }

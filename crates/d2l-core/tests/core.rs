@@ -428,3 +428,20 @@ fn weight_decay_sgd_leaves_the_bias_undecayed_and_equals_plain_sgd_without_decay
     // Negative decay is refused.
     assert!(Sgd::with_groups(vec![ParamGroup::new(vec![], -1.0)], 0.1).is_err());
 }
+
+#[test]
+fn errors_print_on_one_line_without_repeating_their_cause() {
+    let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    let err = anyhow::Error::from(Error::io("cannot read", "/x/y", io));
+    assert_eq!(
+        d2l_core::cli::one_line(&err),
+        "cannot read /x/y: no such file"
+    );
+    assert_eq!(d2l_core::cli::exit_status(&err), 1);
+    let usage = anyhow::Error::from(validate::positive_f64("lr", 0.0).unwrap_err());
+    assert_eq!(d2l_core::cli::exit_status(&usage), 2);
+    let input = anyhow::Error::from(d2l_core::cli::InputError::new(std::io::Error::other(
+        "corrupt",
+    )));
+    assert_eq!(d2l_core::cli::exit_status(&input), 2);
+}
