@@ -35,6 +35,17 @@ fn run(args: Args) -> anyhow::Result<()> {
         .run
         .start_with_default_threads("custom-layers", Some(1))?;
     let d = Device::Cpu;
+    let settings =
+        serde_json::json!({ "epochs": args.epochs, "lr": args.lr, "seed": args.run.seed });
+    let runtime = d2l_core::device::RuntimeInfo::new(&d);
+    let config = d2l_core::report::RunConfig {
+        chapter: "custom-layers",
+        mode: "demo",
+        config: &settings,
+        runtime,
+        data_dir: None,
+    };
+    config.write(&out)?;
     let mut r = rng::seeded(args.run.seed);
 
     let x = Tensor::new(&[1f32, 2., 3., 4., 5.], &d)?;
