@@ -8,16 +8,21 @@
 //! | [`rng`] | seeded randomness (`torch.manual_seed`), tensor draws |
 //! | [`data`] | `load_array`, `synthetic_data`, the `DataLoader` minibatch iterator |
 //! | [`init`] | `normal_(std=0.01)`, PyTorch's default `nn.Linear` init, Xavier |
+//! | [`linreg`] | `linreg`, `nn.Linear(d, 1, bias=False)` |
 //! | [`loss`] | `CrossEntropyLoss(reduction='none')`, `squared_loss`, `MSELoss` |
+//! | [`dropout`] | `dropout_layer`, a seeded dropout layer |
 //! | [`metrics`] | `Accumulator`, `accuracy`, `evaluate_accuracy`, `evaluate_loss` |
-//! | [`optim`] | `sgd`, and the updater interface for candle-nn optimizers |
-//! | [`train`] | `train_epoch_ch3`, `train_ch3` (NaN-checked) |
-//! | [`animator`] | `Animator` for `train_ch3`: live figure + metrics file |
+//! | [`optim`] | `sgd`, `torch.optim.SGD` with per-group weight decay, the updater interface |
+//! | [`train`] | `train_epoch_ch3`, `train_ch3` (divergence-checked), the regression loop |
+//! | [`classifier`] | `train_ch3` with the run record, checkpoints, `predict_ch3` |
+//! | [`animator`] | `Animator`: live figure and metrics file |
 //! | [`progress`] | progress bars (plain lines off a terminal) |
-//! | [`plot`] | `plot`, `show_images` (SVG and PNG) |
-//! | [`report`] | the run record: config, metrics, summary, checkpoints, atomic writes |
+//! | [`plot`] | `plot`, `show_images`, histograms (SVG and PNG) |
+//! | [`report`] | the run folder: config, metrics, summary, checkpoints, atomic writes |
+//! | [`fused`] | the fast path: a fused linear(+ReLU) op that can skip the data's gradient |
 //! | [`validate`] | hyperparameter checks with messages that state the rule |
 //! | [`device`] | device and thread settings |
+//! | [`cli`] | shared flags, one-line errors and exit statuses for binaries |
 //! | [`error`] | the [`Error`] type |
 //!
 //! Crate naming: candle's crates.io name is `candle-core`, used here as `candle_core::…`
