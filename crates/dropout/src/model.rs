@@ -7,6 +7,7 @@ use candle_core::{Device, Module, ModuleT, Tensor, Var};
 use candle_nn::Linear;
 use d2l_core::classifier::{Classifier, read_checkpoint};
 use d2l_core::dropout::Dropout;
+use d2l_core::fused::{self, Activation};
 use d2l_core::{Error, Result, init, rng};
 
 use crate::{Config, Variant};
@@ -17,6 +18,9 @@ pub struct DropoutMlp {
     layers: Vec<(Var, Var)>,
     linears: Vec<Linear>,
     dropouts: [Dropout; 2],
+    /// The scratch network computes its layers with d2l-core's fused op; the concise one with
+    /// candle-nn's `Linear` layers.
+    fused: bool,
 }
 
 impl DropoutMlp {
@@ -44,7 +48,12 @@ impl DropoutMlp {
             };
             layers.push((weight, bias));
         }
-        Self::from_layers(layers, [config.dropout1, config.dropout2], config.seed)
+        Self::from_layers(
+            layers,
+            [config.dropout1, config.dropout2],
+            config.seed,
+            variant == Variant::Scratch,
+        )
     }
 
     /// Rebuilds a trained model from a checkpoint (`1.weight`, `1.bias`, `4.weight`, … as in
@@ -65,10 +74,15 @@ impl DropoutMlp {
                 Ok((get(format!("{i}.weight"))?, get(format!("{i}.bias"))?))
             })
             .collect::<Result<Vec<_>>>()?;
-        Self::from_layers(layers, [0.0, 0.0], 0)
+        Self::from_layers(layers, [0.0, 0.0], 0, true)
     }
 
-    fn from_layers(layers: Vec<(Tensor, Tensor)>, p: [f64; 2], seed: u64) -> Result<Self> {
+    fn from_layers(
+        layers: Vec<(Tensor, Tensor)>,
+        p: [f64; 2],
+        seed: u64,
+        fused: bool,
+    ) -> Result<Self> {
         let layers: Vec<(Var, Var)> = layers
             .iter()
             .map(|(w, b)| Ok((Var::from_tensor(w)?, Var::from_tensor(b)?)))
@@ -84,6 +98,7 @@ impl DropoutMlp {
             Dropout::new(p[1], seed.wrapping_add(12))?,
         ];
         Ok(Self {
+            fused,
             layers,
             linears,
             dropouts,
@@ -95,9 +110,25 @@ impl DropoutMlp {
     // ANCHOR: hidden
     pub fn hidden(&self, x: &Tensor, train: bool) -> candle_core::Result<[Tensor; 2]> {
         let x = x.flatten_from(1)?;
-        let h1 = self.dropouts[0].forward_t(&self.linears[0].forward(&x)?.relu()?, train)?;
-        let h2 = self.dropouts[1].forward_t(&self.linears[1].forward(&h1)?.relu()?, train)?;
+        let h1 = self.dropouts[0].forward_t(&self.layer(0, &x, Activation::Relu)?, train)?;
+        let h2 = self.dropouts[1].forward_t(&self.layer(1, &h1, Activation::Relu)?, train)?;
         Ok([h1, h2])
+    }
+
+    /// Linear layer `i` of `x`, followed by `activation`.
+    fn layer(&self, i: usize, x: &Tensor, activation: Activation) -> candle_core::Result<Tensor> {
+        if self.fused {
+            let (w, b) = &self.layers[i];
+            // The first layer's input is data: its gradient is not needed.
+            fused::linear(x, &w.as_tensor().t()?, b.as_tensor(), activation, i > 0)
+                .map_err(|e| candle_core::Error::Msg(e.to_string()))
+        } else {
+            let y = self.linears[i].forward(x)?;
+            match activation {
+                Activation::Relu => y.relu(),
+                Activation::Identity => Ok(y),
+            }
+        }
     }
     // ANCHOR_END: hidden
 }
@@ -109,7 +140,7 @@ const LAYER_INDICES: [usize; 3] = [1, 4, 7];
 impl ModuleT for DropoutMlp {
     fn forward_t(&self, x: &Tensor, train: bool) -> candle_core::Result<Tensor> {
         let [_, h2] = self.hidden(x, train)?;
-        self.linears[2].forward(&h2)
+        self.layer(2, &h2, Activation::Identity)
     }
 }
 
