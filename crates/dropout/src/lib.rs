@@ -6,7 +6,7 @@
 //! layer and 0.5 after the second, lr 0.5, 10 epochs, batch 256, two ways:
 //!
 //! - **scratch**: [`dropout_layer`] written out, linear layers with PyTorch's default
-//!   initialisation U(±1/√fan_in);
+//!   initialisation U(±1/√fan_in), computed with d2l-core's fused linear op (the fast path);
 //! - **concise**: candle-nn `Linear` layers with N(0, 0.01²) weights and a dropout layer.
 //!   candle-nn's own `Dropout` draws from an unseeded RNG and refuses p = 1, so the layer is
 //!   [`d2l_core::dropout::Dropout`]: the same inverted dropout, seeded, for p in [0, 1].
