@@ -16,7 +16,7 @@
 //! assert_eq!(sizes, [4, 4, 2]);
 //! ```
 
-use candle_core::{DType, Device, Tensor};
+use candle_core::{Device, Tensor};
 
 use crate::error::{Error, Result};
 use crate::rng::{self, SeededRng};
@@ -226,5 +226,5 @@ pub fn synthetic_data(
     let w = Tensor::from_slice(w, (w.len(), 1), &device)?;
     let noise = rng::normal(rng, (n, 1), 0.0, 0.01, &device)?;
     let y = ((x.matmul(&w)? + b as f64)? + noise)?;
-    Ok((x, y.to_dtype(DType::F32)?))
+    Ok((x, y))
 }

@@ -26,8 +26,6 @@
 
 use candle_core::{CpuStorage, CustomOp3, DType, Layout, Shape, Tensor};
 
-use crate::error::Result;
-
 /// What follows the affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Activation {
@@ -46,15 +44,15 @@ pub fn linear(
     b: &Tensor,
     activation: Activation,
     input_grad: bool,
-) -> Result<Tensor> {
-    Ok(x.apply_op3(
+) -> candle_core::Result<Tensor> {
+    x.apply_op3(
         w,
         b,
         FusedLinear {
             activation,
             input_grad,
         },
-    )?)
+    )
 }
 
 /// Products with fewer multiply-adds than this run on one thread.

@@ -9,7 +9,7 @@
 //! assert_eq!(acc[0] / acc[1], 0.5);
 //! ```
 
-use candle_core::{D, DType, Module, ModuleT, Tensor};
+use candle_core::{D, DType, ModuleT, Tensor};
 
 use crate::data::DataLoader;
 use crate::error::Result;
@@ -83,16 +83,17 @@ pub fn evaluate_accuracy<M: ModuleT + ?Sized>(net: &M, data: &mut DataLoader) ->
     Ok(metric[0] / metric[1])
 }
 
-/// Mean per-element `loss` of `net` over one pass of `data` (the book's `evaluate_loss`).
+/// Mean per-element `loss` of `net` in evaluation mode over one pass of `data` (the book's
+/// `evaluate_loss`; for networks without dropout the mode makes no difference).
 pub fn evaluate_loss<M, L>(net: &M, data: &mut DataLoader, loss: &L) -> Result<f64>
 where
-    M: Module + ?Sized,
+    M: ModuleT + ?Sized,
     L: Fn(&Tensor, &Tensor) -> Result<Tensor> + ?Sized,
 {
     let mut metric = Accumulator::new(2);
     for batch in data.epoch() {
         let batch = batch?;
-        let l = loss(&net.forward(&batch.x)?, &batch.y)?;
+        let l = loss(&net.forward_t(&batch.x, false)?, &batch.y)?;
         metric.add(&[
             l.sum_all()?.to_dtype(DType::F64)?.to_scalar::<f64>()?,
             l.elem_count() as f64,

@@ -55,7 +55,7 @@ impl InplaceOp2 for ScaledUpdate {
 
 /// `p ← keep·p + scale·g`, in place on the CPU for contiguous f32 tensors (the fast path),
 /// through `Var::set` otherwise. With `keep = 1` it equals `p - lr·g` bit for bit.
-fn update_param(p: &Var, g: &Tensor, keep: f64, scale: f64) -> Result<()> {
+fn update_param(p: &Var, g: &Tensor, keep: f64, scale: f64) -> candle_core::Result<()> {
     let t = p.as_tensor();
     let fast =
         t.device().is_cpu() && t.dtype() == DType::F32 && t.is_contiguous() && g.is_contiguous();
@@ -213,8 +213,7 @@ impl Optimizer for Sgd {
             for p in &group.params {
                 let Some(g) = grads.get(p) else { continue };
                 // w - lr·(g + λw) = (1 - lr·λ)·w - lr·g
-                update_param(p, g, 1.0 - self.lr * group.weight_decay, -self.lr)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                update_param(p, g, 1.0 - self.lr * group.weight_decay, -self.lr)?;
             }
         }
         Ok(())

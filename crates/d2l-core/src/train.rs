@@ -183,21 +183,14 @@ pub fn train_regression<M, L, E, U>(
     updater: &mut U,
 ) -> Result<Vec<LossRecord>>
 where
-    M: candle_core::Module + ?Sized,
+    M: ModuleT + ?Sized,
     L: LossFn + ?Sized,
     E: LossFn + ?Sized,
     U: Updater + ?Sized,
 {
     let mut records = Vec::new();
     for epoch in 1..=num_epochs {
-        train_epoch(
-            &ModuleAsModuleT(net),
-            train_iter,
-            loss,
-            updater,
-            epoch,
-            &mut (),
-        )?;
+        train_epoch(net, train_iter, loss, updater, epoch, &mut ())?;
         if record(epoch) {
             let train_loss = crate::metrics::evaluate_loss(net, train_iter, eval_loss)?;
             let test_loss = crate::metrics::evaluate_loss(net, test_iter, eval_loss)?;
@@ -209,13 +202,4 @@ where
         }
     }
     Ok(records)
-}
-
-/// Lets an unsized `Module` be used where a `ModuleT` is expected.
-struct ModuleAsModuleT<'a, M: ?Sized>(&'a M);
-
-impl<M: candle_core::Module + ?Sized> ModuleT for ModuleAsModuleT<'_, M> {
-    fn forward_t(&self, xs: &Tensor, _train: bool) -> candle_core::Result<Tensor> {
-        self.0.forward(xs)
-    }
 }

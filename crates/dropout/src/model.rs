@@ -121,7 +121,6 @@ impl DropoutMlp {
             let (w, b) = &self.layers[i];
             // The first layer's input is data: its gradient is not needed.
             fused::linear(x, &w.as_tensor().t()?, b.as_tensor(), activation, i > 0)
-                .map_err(|e| candle_core::Error::Msg(e.to_string()))
         } else {
             let y = self.linears[i].forward(x)?;
             match activation {

@@ -79,8 +79,7 @@ impl MlpScratch {
         for (i, (w, b)) in self.layers[..k].iter().enumerate() {
             // relu(H W + b) as one fused op; the first layer's input is data, so its gradient
             // is not computed (see d2l_core::fused).
-            h = fused::linear(&h, w.as_tensor(), b.as_tensor(), Activation::Relu, i > 0)
-                .map_err(to_candle)?;
+            h = fused::linear(&h, w.as_tensor(), b.as_tensor(), Activation::Relu, i > 0)?;
         }
         Ok(h)
     }
@@ -100,13 +99,6 @@ impl MlpScratch {
     // ANCHOR_END: forward_reference
 }
 
-fn to_candle(e: Error) -> candle_core::Error {
-    match e {
-        Error::Candle(c) => c,
-        other => candle_core::Error::Msg(other.to_string()),
-    }
-}
-
 // ANCHOR: forward
 impl Module for MlpScratch {
     fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
@@ -120,7 +112,6 @@ impl Module for MlpScratch {
             Activation::Identity,
             last > 0,
         )
-        .map_err(to_candle)
     }
 }
 // ANCHOR_END: forward

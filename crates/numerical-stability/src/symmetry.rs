@@ -2,7 +2,7 @@
 //! compute the same function and receive the same gradient, so minibatch SGD never tells them
 //! apart. Dropout, which silences different units on different steps, breaks the tie.
 
-use candle_core::{DType, Device, Module, ModuleT, Tensor, Var};
+use candle_core::{DType, Device, ModuleT, Tensor, Var};
 use d2l_core::data::synthetic_data;
 use d2l_core::dropout::Dropout;
 use d2l_core::optim::ScratchSgd;
@@ -90,16 +90,6 @@ pub fn train_constant_net(
             &mut (),
         )?;
     }
-    let final_loss =
-        d2l_core::metrics::evaluate_loss(&Eval(&net), &mut eval_iter, &loss::squared_loss)?;
+    let final_loss = d2l_core::metrics::evaluate_loss(&net, &mut eval_iter, &loss::squared_loss)?;
     Ok((net, final_loss))
-}
-
-/// Evaluation-mode view of a `ModuleT` as a `Module`.
-struct Eval<'a, M>(&'a M);
-
-impl<M: ModuleT> Module for Eval<'_, M> {
-    fn forward(&self, xs: &Tensor) -> candle_core::Result<Tensor> {
-        self.0.forward_t(xs, false)
-    }
 }
