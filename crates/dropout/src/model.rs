@@ -88,10 +88,15 @@ impl DropoutMlp {
             .map(|(w, b)| Ok((Var::from_tensor(w)?, Var::from_tensor(b)?)))
             .collect::<Result<_>>()?;
         // The layers share storage with the Vars, so the optimizer's updates reach them.
-        let linears = layers
-            .iter()
-            .map(|(w, b)| Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
-            .collect();
+        // Only the concise network needs candle-nn layers; the fused path reads the Vars.
+        let linears = if fused {
+            Vec::new()
+        } else {
+            layers
+                .iter()
+                .map(|(w, b)| Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
+                .collect()
+        };
         // Mask generators are seeded apart from the initialisation and the shuffling.
         let dropouts = [
             Dropout::new(p[0], seed.wrapping_add(11))?,
