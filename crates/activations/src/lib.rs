@@ -29,10 +29,11 @@ use candle_core::{DType, Device, Tensor, Var};
 use d2l_core::Result;
 use serde::Serialize;
 
-/// The book's grid `torch.arange(-8.0, 8.0, 0.1)`: 160 f32 points −8.0, −7.9, …, 7.9.
-pub fn grid() -> Result<Tensor> {
+/// The book's grid `torch.arange(-8.0, 8.0, 0.1)`: 160 f32 points −8.0, −7.9, …, 7.9, on
+/// `device`.
+pub fn grid(device: &Device) -> Result<Tensor> {
     let xs: Vec<f32> = (0..160).map(|i| (-8.0 + 0.1 * i as f64) as f32).collect();
-    Ok(Tensor::from_vec(xs, 160, &Device::Cpu)?)
+    Ok(Tensor::from_vec(xs, 160, device)?)
 }
 
 /// The activation functions of the section and its exercises.

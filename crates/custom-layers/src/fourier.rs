@@ -19,8 +19,8 @@ pub struct FourierHalf {
 }
 
 impl FourierHalf {
-    /// The layer for length-`n` signals (`n ≥ 2`).
-    pub fn new(n: usize) -> Result<Self> {
+    /// The layer for length-`n` signals (`n ≥ 2`), on `device`.
+    pub fn new(n: usize, device: &Device) -> Result<Self> {
         d2l_core::validate::positive_usize("signal length / 2", n / 2)?;
         let half = n / 2;
         let table = |f: fn(f64) -> f64| -> Result<Tensor> {
@@ -29,7 +29,7 @@ impl FourierHalf {
                     (0..half).map(move |k| f(2.0 * PI * (k * t) as f64 / n as f64) as f32)
                 })
                 .collect();
-            Ok(Tensor::from_vec(v, (n, half), &Device::Cpu)?)
+            Ok(Tensor::from_vec(v, (n, half), device)?)
         };
         Ok(Self {
             cos: table(f64::cos)?,

@@ -27,11 +27,10 @@ pub struct MyLinear {
 
 impl MyLinear {
     /// A layer from `in_units` to `units`, parameters drawn from N(0, 1).
-    pub fn new(in_units: usize, units: usize, rng: &mut SeededRng) -> Result<Self> {
-        let d = Device::Cpu;
+    pub fn new(in_units: usize, units: usize, rng: &mut SeededRng, d: &Device) -> Result<Self> {
         Ok(Self {
-            weight: Var::from_tensor(&rng::normal(rng, (in_units, units), 0.0, 1.0, &d)?)?,
-            bias: Var::from_tensor(&rng::normal(rng, units, 0.0, 1.0, &d)?)?,
+            weight: Var::from_tensor(&rng::normal(rng, (in_units, units), 0.0, 1.0, d)?)?,
+            bias: Var::from_tensor(&rng::normal(rng, units, 0.0, 1.0, d)?)?,
         })
     }
 
@@ -63,17 +62,12 @@ pub struct CustomNet {
 }
 
 impl CustomNet {
-    /// A net from `inputs` through `hidden` units to one output (output weights N(0, 1/hidden)).
-    pub fn new(inputs: usize, hidden: usize, rng: &mut SeededRng) -> Result<Self> {
-        let out = rng::normal(
-            rng,
-            (hidden, 1),
-            0.0,
-            1.0 / (hidden as f64).sqrt(),
-            &Device::Cpu,
-        )?;
+    /// A net from `inputs` through `hidden` units to one output (output weights N(0, 1/hidden)),
+    /// on `device`.
+    pub fn new(inputs: usize, hidden: usize, rng: &mut SeededRng, device: &Device) -> Result<Self> {
+        let out = rng::normal(rng, (hidden, 1), 0.0, 1.0 / (hidden as f64).sqrt(), device)?;
         Ok(Self {
-            hidden: MyLinear::new(inputs, hidden, rng)?,
+            hidden: MyLinear::new(inputs, hidden, rng, device)?,
             out: Var::from_tensor(&out)?,
         })
     }
@@ -96,11 +90,11 @@ impl Module for CustomNet {
 /// Trains a [`CustomNet`] (8 inputs, 32 hidden) on a synthetic linear regression with the
 /// book's minibatch SGD and returns the mean squared loss (with ½) before training and after
 /// each epoch: it falls, so gradients reach the custom layers' parameters.
-pub fn train_demo(epochs: usize, lr: f64, seed: u64) -> Result<Vec<f64>> {
+pub fn train_demo(epochs: usize, lr: f64, seed: u64, device: &Device) -> Result<Vec<f64>> {
     let mut r = rng::seeded(seed);
     let w: Vec<f32> = (0..8).map(|i| (i as f32 - 3.5) / 4.0).collect();
-    let (x, y) = d2l_core::data::synthetic_data(&w, 1.0, 512, &mut r)?;
-    let net = CustomNet::new(8, 32, &mut r)?;
+    let (x, y) = d2l_core::data::synthetic_data(&w, 1.0, 512, &mut r, device)?;
+    let net = CustomNet::new(8, 32, &mut r, device)?;
     let mut train_iter = d2l_core::data::load_array(x.clone(), y.clone(), 32, true, seed)?;
     let mut eval_iter = d2l_core::data::load_array(x, y, 512, false, seed)?;
     let before =

@@ -14,10 +14,15 @@ pub struct TensorReduction {
 }
 
 impl TensorReduction {
-    /// A layer with `W ~ N(0, 1/in²)`, so outputs stay O(1) for unit inputs.
-    pub fn new(inputs: usize, outputs: usize, rng: &mut SeededRng) -> Result<Self> {
+    /// A layer with `W ~ N(0, 1/in²)` on `device`, so outputs stay O(1) for unit inputs.
+    pub fn new(
+        inputs: usize,
+        outputs: usize,
+        rng: &mut SeededRng,
+        device: &Device,
+    ) -> Result<Self> {
         let std = 1.0 / inputs as f64;
-        let w = rng::normal(rng, (inputs, inputs, outputs), 0.0, std, &Device::Cpu)?;
+        let w = rng::normal(rng, (inputs, inputs, outputs), 0.0, std, device)?;
         Ok(Self {
             weight: Var::from_tensor(&w)?,
         })

@@ -34,9 +34,11 @@ impl Dataset {
     pub fn new(x: Tensor, y: Tensor) -> Result<Self> {
         let (nx, ny) = (x.dim(0)?, y.dim(0)?);
         if nx != ny {
-            return Err(Error::Mismatch(format!(
-                "dataset features have {nx} examples but labels have {ny}"
-            )));
+            return Err(Error::LengthMismatch {
+                what: "dataset features and labels",
+                left: nx,
+                right: ny,
+            });
         }
         Ok(Self { x, y })
     }
@@ -214,17 +216,17 @@ pub fn load_array(
 }
 
 /// The book's `synthetic_data`: `X ~ N(0, 1)` of shape `(n, len(w))` and
-/// `y = X w + b + N(0, 0.01²)` of shape `(n, 1)`.
+/// `y = X w + b + N(0, 0.01²)` of shape `(n, 1)`, on `device`.
 pub fn synthetic_data(
     w: &[f32],
     b: f32,
     n: usize,
     rng: &mut SeededRng,
+    device: &Device,
 ) -> Result<(Tensor, Tensor)> {
-    let device = Device::Cpu;
-    let x = rng::normal(rng, (n, w.len()), 0.0, 1.0, &device)?;
-    let w = Tensor::from_slice(w, (w.len(), 1), &device)?;
-    let noise = rng::normal(rng, (n, 1), 0.0, 0.01, &device)?;
+    let x = rng::normal(rng, (n, w.len()), 0.0, 1.0, device)?;
+    let w = Tensor::from_slice(w, (w.len(), 1), device)?;
+    let noise = rng::normal(rng, (n, 1), 0.0, 0.01, device)?;
     let y = ((x.matmul(&w)? + b as f64)? + noise)?;
     Ok((x, y))
 }

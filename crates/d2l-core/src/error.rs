@@ -1,6 +1,4 @@
-//! One error type for the whole core, so a binary can print a single clear line.
-
-use std::path::PathBuf;
+//! One error type for the whole core, so a program can print a single clear line.
 
 /// Everything that can go wrong in `d2l-core`.
 ///
@@ -10,16 +8,48 @@ pub enum Error {
     /// A hyperparameter broke its rule, e.g. `dropout must be in [0, 1], got 1.5`.
     #[error("{name} must be {rule}, got {value}")]
     InvalidHyperparameter {
-        /// The flag or field name, e.g. `lr`.
+        /// The field name, which is also the flag's name, e.g. `lr` (`--lr`).
         name: &'static str,
         /// The rule it must satisfy, e.g. `a finite number > 0`.
         rule: &'static str,
         /// The offending value as the user gave it.
         value: String,
     },
-    /// Two inputs that must agree do not (shapes, lengths, counts).
-    #[error("{0}")]
-    Mismatch(String),
+    /// Features and labels (or two other paired inputs) have different numbers of rows.
+    #[error("{what}: {left} rows against {right}")]
+    LengthMismatch {
+        /// What was being paired, e.g. `dataset features and labels`.
+        what: &'static str,
+        /// Rows of the first input.
+        left: usize,
+        /// Rows of the second input.
+        right: usize,
+    },
+    /// A least-squares system with fewer equations than unknowns (or none).
+    #[error("least squares needs at least as many rows as columns (and one), got {rows}x{cols}")]
+    Underdetermined {
+        /// Rows (equations).
+        rows: usize,
+        /// Columns (unknowns).
+        cols: usize,
+    },
+    /// A list that needs at least one entry was empty, e.g. the layer widths of a model.
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    /// A model's parameter is missing from a set of named tensors (a checkpoint).
+    #[error("no tensor named {name}: the tensors were not saved from this kind of model")]
+    MissingParameter {
+        /// The parameter's name, e.g. `W1` or `1.weight`.
+        name: String,
+    },
+    /// A random draw's distribution parameters are invalid (e.g. a negative standard deviation).
+    #[error("invalid {distribution} distribution: {message}")]
+    Distribution {
+        /// `normal` or `uniform`.
+        distribution: &'static str,
+        /// What rand_distr reported.
+        message: String,
+    },
     /// The loss became NaN, infinite or exploded: training diverged.
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: the mean loss is {loss:.4e} \
@@ -35,28 +65,11 @@ pub enum Error {
         /// The learning rate the run used.
         lr: f64,
     },
-    /// Reading or writing a file failed.
-    #[error("{action} {path}: {source}")]
-    Io {
-        /// What we were doing: `cannot write`, `cannot create directory`, ...
-        action: &'static str,
-        /// The file or directory concerned.
-        path: PathBuf,
-        /// The underlying OS error.
-        source: std::io::Error,
-    },
-    /// Drawing a figure failed.
-    #[error("cannot draw figure {path}: {message}")]
-    Plot {
-        /// The figure's output path.
-        path: PathBuf,
-        /// What plotters reported.
-        message: String,
-    },
-    /// JSON (de)serialisation failed.
-    #[error("JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    /// An error from candle (tensor shapes, dtypes, safetensors, ...).
+    /// A [`Reporter`](crate::train::Reporter) could not record an epoch (e.g. a file it
+    /// writes).
+    #[error(transparent)]
+    Report(Box<dyn std::error::Error + Send + Sync>),
+    /// An error from candle (tensor shapes, dtypes, devices, ...).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
 }
@@ -65,18 +78,12 @@ pub enum Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 impl Error {
-    /// Wraps an I/O error with what was being done and to which path.
-    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            action,
-            path: path.into(),
-            source,
-        }
-    }
-
-    /// True for errors caused by the user's input (bad hyperparameters), which binaries
+    /// True for errors caused by the user's input (bad hyperparameters), which programs
     /// report with exit status 2.
     pub fn is_usage(&self) -> bool {
-        matches!(self, Error::InvalidHyperparameter { .. })
+        matches!(
+            self,
+            Error::InvalidHyperparameter { .. } | Error::Empty(_) | Error::MissingParameter { .. }
+        )
     }
 }

@@ -1,7 +1,11 @@
 //! # d2l-core
 //!
-//! The shared core of d2l-rs: the helpers of the book's `d2l` package, rebuilt on candle and
-//! used by every chapter crate. One module per concern:
+//! The helpers of the book's `d2l` package, rebuilt on candle: what the chapters' code calls
+//! to load data, initialise, compute losses and metrics, update parameters and train. It
+//! depends on candle and rand (and serde and thiserror) only, so a course's own crate can link
+//! it without a command-line parser, a terminal or a plotting library. Figures live in
+//! `d2l-plot`, and running an experiment from the command line (flags, run folders, progress,
+//! checkpoints) in `d2l-experiment`.
 //!
 //! | module | the book's helpers |
 //! |---|---|
@@ -14,36 +18,27 @@
 //! | [`metrics`] | `Accumulator`, `accuracy`, `evaluate_accuracy`, `evaluate_loss` |
 //! | [`optim`] | `sgd`, `torch.optim.SGD` with per-group weight decay, the updater interface |
 //! | [`train`] | `train_epoch_ch3`, `train_ch3` (divergence-checked), the regression loop |
-//! | [`classifier`] | `train_ch3` with the run record, checkpoints, `predict_ch3` |
-//! | [`animator`] | `Animator`: live figure and metrics file |
-//! | [`progress`] | progress bars (plain lines off a terminal) |
-//! | [`plot`] | `plot`, `show_images`, histograms (SVG and PNG) |
-//! | [`report`] | the run folder: config, metrics, summary, checkpoints, atomic writes |
-//! | [`fused`] | the fast path: a fused linear(+ReLU) op that can skip the data's gradient |
+//! | [`classifier`] | named parameters (`state_dict`), the run summary, `predict_ch3` |
+//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient |
 //! | [`validate`] | hyperparameter checks with messages that state the rule |
-//! | [`device`] | device and thread settings |
-//! | [`cli`] | shared flags, one-line errors and exit statuses for binaries |
 //! | [`error`] | the [`Error`] type |
 //!
-//! Crate naming: candle's crates.io name is `candle-core`, used here as `candle_core::…`
-//! (candle's own examples rename it to `candle`).
+//! Every function that creates tensors takes the [`Device`](candle_core::Device) to create
+//! them on; nothing here assumes the CPU.
+//!
+//! Crate naming: candle's name on the crates registry is `candle-core`, used here as
+//! `candle_core::…` (candle's own examples rename it to `candle`).
 
-pub mod animator;
 pub mod classifier;
-pub mod cli;
 pub mod data;
-pub mod device;
 pub mod dropout;
 pub mod error;
-pub mod fused;
 pub mod init;
 pub mod linreg;
 pub mod loss;
 pub mod metrics;
+pub mod ops;
 pub mod optim;
-pub mod plot;
-pub mod progress;
-pub mod report;
 pub mod rng;
 pub mod train;
 pub mod validate;

@@ -28,10 +28,10 @@ pub struct LinearNoBias {
 }
 
 impl LinearNoBias {
-    /// PyTorch's default initialisation for `d` inputs, from the seeded RNG.
-    pub fn new(d: usize, rng: &mut SeededRng) -> Result<Self> {
+    /// PyTorch's default initialisation for `d` inputs, from the seeded RNG, on `device`.
+    pub fn new(d: usize, rng: &mut SeededRng, device: &Device) -> Result<Self> {
         let a = crate::init::pytorch_bound(d);
-        let w = crate::rng::uniform(rng, (1, d), -a, a, &Device::Cpu)?;
+        let w = crate::rng::uniform(rng, (1, d), -a, a, device)?;
         Ok(Self {
             weight: Var::from_tensor(&w)?,
         })

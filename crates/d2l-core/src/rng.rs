@@ -38,8 +38,10 @@ pub fn normal(
     device: &Device,
 ) -> Result<Tensor> {
     let shape = shape.into();
-    let dist = Normal::new(mean as f32, std as f32)
-        .map_err(|e| crate::Error::Mismatch(format!("normal distribution: {e}")))?;
+    let dist = Normal::new(mean as f32, std as f32).map_err(|e| crate::Error::Distribution {
+        distribution: "normal",
+        message: e.to_string(),
+    })?;
     let data: Vec<f32> = (0..shape.elem_count()).map(|_| dist.sample(rng)).collect();
     Ok(Tensor::from_vec(data, shape, device)?)
 }
@@ -53,8 +55,10 @@ pub fn uniform(
     device: &Device,
 ) -> Result<Tensor> {
     let shape = shape.into();
-    let dist = Uniform::new(low as f32, high as f32)
-        .map_err(|e| crate::Error::Mismatch(format!("uniform distribution: {e}")))?;
+    let dist = Uniform::new(low as f32, high as f32).map_err(|e| crate::Error::Distribution {
+        distribution: "uniform",
+        message: e.to_string(),
+    })?;
     let data: Vec<f32> = (0..shape.elem_count()).map(|_| dist.sample(rng)).collect();
     Ok(Tensor::from_vec(data, shape, device)?)
 }

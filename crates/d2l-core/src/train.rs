@@ -45,6 +45,10 @@ pub struct EpochMetrics {
 /// Receives progress events from the training loop. Every method has a do-nothing default,
 /// and `()` is the reporter that ignores everything.
 pub trait Reporter {
+    /// A line of context from the caller, e.g. which configuration of a sweep trains next.
+    fn on_note(&mut self, _note: &str) {}
+    /// Called before the first epoch of a training run.
+    fn on_start(&mut self, _num_epochs: usize, _num_batches: usize) {}
     /// Called after each batch's update; `batch` is 1-based.
     fn on_batch(&mut self, _epoch: usize, _batch: usize, _num_batches: usize) {}
     /// Called after each epoch's evaluation. An error stops training.
@@ -55,8 +59,43 @@ pub trait Reporter {
 
 impl Reporter for () {}
 
+/// Reporting to two reporters at once, e.g. `(progress, record)`.
+impl<A: Reporter, B: Reporter> Reporter for (A, B) {
+    fn on_note(&mut self, note: &str) {
+        self.0.on_note(note);
+        self.1.on_note(note);
+    }
+
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+        self.0.on_start(num_epochs, num_batches);
+        self.1.on_start(num_epochs, num_batches);
+    }
+
+    fn on_batch(&mut self, epoch: usize, batch: usize, num_batches: usize) {
+        self.0.on_batch(epoch, batch, num_batches);
+        self.1.on_batch(epoch, batch, num_batches);
+    }
+
+    fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
+        self.0.on_epoch(metrics)?;
+        self.1.on_epoch(metrics)
+    }
+}
+
 /// An optional reporter: `None` ignores everything.
 impl<R: Reporter> Reporter for Option<R> {
+    fn on_note(&mut self, note: &str) {
+        if let Some(r) = self {
+            r.on_note(note);
+        }
+    }
+
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+        if let Some(r) = self {
+            r.on_start(num_epochs, num_batches);
+        }
+    }
+
     fn on_batch(&mut self, epoch: usize, batch: usize, num_batches: usize) {
         if let Some(r) = self {
             r.on_batch(epoch, batch, num_batches);
@@ -140,6 +179,7 @@ where
     R: Reporter + ?Sized,
 {
     let mut history = Vec::with_capacity(num_epochs);
+    reporter.on_start(num_epochs, train_iter.num_batches());
     for epoch in 1..=num_epochs {
         let start = Instant::now();
         let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
@@ -166,6 +206,13 @@ pub struct LossRecord {
     pub train_loss: f64,
     /// Mean per-element loss on the test set.
     pub test_loss: f64,
+}
+
+/// The train and test loss of the last recorded epoch; an error when nothing was recorded
+/// (a run of zero epochs).
+pub fn final_losses(records: &[LossRecord]) -> Result<(f64, f64)> {
+    let last = records.last().ok_or(Error::Empty("the recorded losses"))?;
+    Ok((last.train_loss, last.test_loss))
 }
 
 /// The regression loop of sections 4.4 and 4.5: `num_epochs` of [`train_epoch`] with the

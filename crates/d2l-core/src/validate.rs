@@ -28,6 +28,19 @@ pub fn non_negative_f64(name: &'static str, value: f64) -> Result<()> {
     }
 }
 
+/// `value` must be finite, also as the f32 it is computed in (activation parameters).
+pub fn finite_f32(name: &'static str, value: f64) -> Result<()> {
+    if (value as f32).is_finite() {
+        Ok(())
+    } else {
+        Err(invalid(
+            name,
+            "a finite number within f32 range (|x| < 3.4e38)",
+            value,
+        ))
+    }
+}
+
 /// `value` must be in the closed interval [0, 1] (dropout probabilities).
 pub fn probability(name: &'static str, value: f64) -> Result<()> {
     if (0.0..=1.0).contains(&value) {
@@ -52,4 +65,13 @@ fn invalid(name: &'static str, rule: &'static str, value: impl std::fmt::Display
         rule,
         value: value.to_string(),
     }
+}
+
+/// A set of hyperparameters that can check itself before any work starts.
+///
+/// Every chapter's `Config` implements it; the experiment harness calls it before it creates
+/// a run folder.
+pub trait Validate {
+    /// Checks every value, with a message that states the broken rule.
+    fn validate(&self) -> Result<()>;
 }

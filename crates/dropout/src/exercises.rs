@@ -7,10 +7,11 @@
 //!   activations (in training mode, so with the dropout noise) after every epoch.
 
 use candle_nn::Optimizer;
-use d2l_core::classifier::{Classifier, Recording, Summary};
+use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::metrics::evaluate_accuracy;
-use d2l_core::plot::{LegendPosition, LinePlot, Scale};
+use d2l_core::train::Reporter;
 use d2l_core::{Result, loss, train};
+use d2l_plot::{LegendPosition, LinePlot, Scale};
 use fashion_mnist::FashionMnist;
 use serde::Serialize;
 
@@ -28,34 +29,24 @@ pub struct RatePoint {
     pub summary: Summary,
 }
 
-/// Trains one model per `(p1, p2)` pair.
-pub fn rate_grid(
+/// Trains one model per `(p1, p2)` pair, telling `reporter` which pair trains before each.
+pub fn rate_grid<R: Reporter + ?Sized>(
     config: &Config,
     variant: Variant,
     pairs: &[(f64, f64)],
     data: &FashionMnist,
-    show_progress: bool,
+    reporter: &mut R,
 ) -> Result<Vec<RatePoint>> {
     pairs
         .iter()
         .map(|&(dropout1, dropout2)| {
-            if show_progress {
-                println!("dropout ({dropout1}, {dropout2})");
-            }
+            reporter.on_note(&format!("dropout ({dropout1}, {dropout2})"));
             let c = Config {
                 dropout1,
                 dropout2,
                 ..config.clone()
             };
-            let (_, summary) = run(
-                &c,
-                variant,
-                data,
-                Recording {
-                    run: None,
-                    show_progress,
-                },
-            )?;
+            let (_, summary) = run(&c, variant, data, reporter)?;
             Ok(RatePoint {
                 dropout1,
                 dropout2,
@@ -115,7 +106,7 @@ pub fn compare_with_without(
                 ..config.clone()
             }
         };
-        let net = build(&c, variant)?;
+        let net = build(&c, variant, data.device())?;
         let (mut train_iter, mut test_iter) = data.loaders(c.batch_size, c.seed.wrapping_add(1))?;
         let mut sgd = candle_nn::SGD::new(net.parameters(), c.lr)?;
         for epoch in 1..=c.num_epochs {
@@ -128,7 +119,7 @@ pub fn compare_with_without(
                 &mut (),
             )?;
             let test_acc = evaluate_accuracy(&net, &mut test_iter)?;
-            let [h1, h2] = net.hidden(&probe, true)?;
+            let [h1, h2, _] = net.forward_all(&probe, true)?;
             let var = |h: &candle_core::Tensor| -> Result<f64> {
                 let centred = h.broadcast_sub(&h.mean_all()?)?;
                 Ok(centred.sqr()?.mean_all()?.to_scalar::<f32>()? as f64)

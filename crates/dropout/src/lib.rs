@@ -5,11 +5,15 @@
 //! does nothing. The book trains a 784-256-256-10 MLP with dropout 0.2 after the first hidden
 //! layer and 0.5 after the second, lr 0.5, 10 epochs, batch 256, two ways:
 //!
-//! - **scratch**: [`dropout_layer`] written out, linear layers with PyTorch's default
-//!   initialisation U(±1/√fan_in), computed with d2l-core's fused linear op (the fast path);
-//! - **concise**: candle-nn `Linear` layers with N(0, 0.01²) weights and a dropout layer.
-//!   candle-nn's own `Dropout` draws from an unseeded RNG and refuses p = 1, so the layer is
-//!   [`d2l_core::dropout::Dropout`]: the same inverted dropout, seeded, for p in [0, 1].
+//! - **scratch**: the book's `Net`, calling [`dropout_layer`] after each hidden ReLU while
+//!   training, with PyTorch's default initialisation U(±1/√fan_in);
+//! - **concise**: the book's `Sequential` with `nn.Dropout` layers and N(0, 0.01²) weights.
+//!   In training mode `nn.Dropout(p)` computes exactly `dropout_layer(X, p)` (candle-nn's own
+//!   dropout cannot be seeded and refuses p = 1), so both variants run the same
+//!   [`DropoutMlp::forward_all`] and differ only in their initialisation.
+//!
+//! Both compute their linear layers with d2l-core's `linear_layer`, which skips the gradient
+//! of the input images.
 //!
 //! ```sh
 //! cargo run --release -p dropout
@@ -17,20 +21,22 @@
 //!
 //! ```
 //! use dropout::{Config, Variant, run};
-//! use d2l_core::classifier::Recording;
-//! let data = fashion_mnist::FashionMnist::load(None).unwrap();
+//! let data = fashion_mnist::FashionMnist::load(None, &candle_core::Device::Cpu).unwrap();
 //! let config = Config { num_epochs: 2, ..Config::default() };
-//! let (_net, summary) = run(&config, Variant::Scratch, &data, Recording::default()).unwrap();
+//! let (_net, summary) = run(&config, Variant::Scratch, &data, &mut ()).unwrap();
 //! assert!(summary.test_acc > 0.7);
 //! ```
 
 pub mod exercises;
 pub mod model;
 
+use candle_core::Device;
 use candle_nn::Optimizer;
 use clap::ValueEnum;
-use d2l_core::classifier::{Classifier, Recording, Summary, fit};
-use d2l_core::{Result, loss, validate};
+use d2l_core::classifier::{Classifier, Summary};
+use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::validate::{self, Validate};
+use d2l_core::{Result, loss};
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
 
@@ -57,45 +63,58 @@ impl Variant {
     }
 }
 
-/// The experiment's hyperparameters; `Default` is the book's (v0.17).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup
+/// (v0.17), and the fields are the binary's flags, with the same names in `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Config {
-    /// Width of the first hidden layer (256).
+    /// Width of the first hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.num_hiddens1)]
     pub num_hiddens1: usize,
-    /// Width of the second hidden layer (256).
+    /// Width of the second hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.num_hiddens2)]
     pub num_hiddens2: usize,
-    /// Dropout after the first hidden layer (0.2).
+    /// Dropout after the first hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.dropout1)]
     pub dropout1: f64,
-    /// Dropout after the second hidden layer (0.5).
+    /// Dropout after the second hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.dropout2)]
     pub dropout2: f64,
-    /// Learning rate (0.5).
+    /// Learning rate.
+    #[arg(long, default_value_t = Config::BOOK.lr)]
     pub lr: f64,
-    /// Epochs (10).
+    /// Training epochs.
+    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
     pub num_epochs: usize,
-    /// Minibatch size (256).
+    /// Minibatch size.
+    #[arg(long, default_value_t = Config::BOOK.batch_size)]
     pub batch_size: usize,
     /// Seed for initialisation, shuffling and dropout masks.
+    #[arg(long, default_value_t = Config::BOOK.seed)]
     pub seed: u64,
+}
+
+impl Config {
+    /// The book's setup: 784-256-256-10, dropout 0.2 and 0.5, lr 0.5, 10 epochs, batch 256.
+    pub const BOOK: Config = Config {
+        num_hiddens1: 256,
+        num_hiddens2: 256,
+        dropout1: 0.2,
+        dropout2: 0.5,
+        lr: 0.5,
+        num_epochs: 10,
+        batch_size: 256,
+        seed: 0,
+    };
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            num_hiddens1: 256,
-            num_hiddens2: 256,
-            dropout1: 0.2,
-            dropout2: 0.5,
-            lr: 0.5,
-            num_epochs: 10,
-            batch_size: 256,
-            seed: 0,
-        }
+        Self::BOOK
     }
 }
 
-impl Config {
-    /// Checks every hyperparameter, with a message that states the broken rule.
-    pub fn validate(&self) -> Result<()> {
+impl Validate for Config {
+    fn validate(&self) -> Result<()> {
         validate::positive_usize("num_hiddens1", self.num_hiddens1)?;
         validate::positive_usize("num_hiddens2", self.num_hiddens2)?;
         validate::probability("dropout1", self.dropout1)?;
@@ -106,32 +125,32 @@ impl Config {
     }
 }
 
-/// Builds the `variant` model of `config` from its seed.
-pub fn build(config: &Config, variant: Variant) -> Result<DropoutMlp> {
+/// Builds the `variant` model of `config` from its seed, on `device`.
+pub fn build(config: &Config, variant: Variant, device: &Device) -> Result<DropoutMlp> {
     config.validate()?;
-    DropoutMlp::new(config, variant)
+    DropoutMlp::new(config, variant, device)
 }
 
 /// Trains the `variant` model of `config` on `data` with SGD (the book's `train_ch3`),
-/// recording the run where `recording` says.
-pub fn run(
+/// reporting to `reporter`, and returns it with the final numbers.
+pub fn run<R: Reporter + ?Sized>(
     config: &Config,
     variant: Variant,
     data: &FashionMnist,
-    recording: Recording<'_>,
+    reporter: &mut R,
 ) -> Result<(DropoutMlp, Summary)> {
-    let net = build(config, variant)?;
+    let net = build(config, variant, data.device())?;
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
     let mut sgd = candle_nn::SGD::new(net.parameters(), config.lr)?;
-    let summary = fit(
+    let history = train_classifier(
         &net,
         &mut train_iter,
         &mut test_iter,
         &loss::cross_entropy,
         config.num_epochs,
         &mut sgd,
-        recording,
+        reporter,
     )?;
-    Ok((net, summary))
+    Ok((net, Summary::from_history(&history)?))
 }

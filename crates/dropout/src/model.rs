@@ -1,34 +1,43 @@
-//! The dropout MLP: `Flatten → Linear → ReLU → Dropout(p1) → Linear → ReLU → Dropout(p2) →
-//! Linear`, dropout active only in training mode (`forward_t(x, true)`).
+//! The dropout MLP of the book's `Net`: three linear layers, ReLU after the first two, and
+//! `dropout_layer` after each ReLU while training.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
-use candle_core::{Device, Module, ModuleT, Tensor, Var};
+use candle_core::{Device, ModuleT, Tensor, Var};
 use candle_nn::Linear;
-use d2l_core::classifier::{Classifier, read_checkpoint};
-use d2l_core::dropout::Dropout;
-use d2l_core::fused::{self, Activation};
-use d2l_core::{Error, Result, init, rng};
+use d2l_core::classifier::{Classifier, named_tensor};
+use d2l_core::dropout::dropout_layer;
+use d2l_core::ops::linear_layer;
+use d2l_core::rng::{self, SeededRng};
+use d2l_core::{Result, init};
 
 use crate::{Config, Variant};
 
-/// The book's 784-256-256-10 network with two dropout layers.
+/// The book's 784-256-256-10 network with dropout after both hidden layers.
 #[derive(Debug)]
 pub struct DropoutMlp {
-    layers: Vec<(Var, Var)>,
-    linears: Vec<Linear>,
-    dropouts: [Dropout; 2],
-    /// The scratch network computes its layers with d2l-core's fused op; the concise one with
-    /// candle-nn's `Linear` layers.
-    fused: bool,
+    lin1: Linear,
+    lin2: Linear,
+    lin3: Linear,
+    dropout1: f64,
+    dropout2: f64,
+    /// Mask generators of the two dropout layers, seeded apart from initialisation and
+    /// shuffling, so a model built from a seed drops the same units every run.
+    masks: [Mutex<SeededRng>; 2],
+    params: Vec<(String, Var)>,
 }
 
+/// Positions of the linear layers in the book's `Sequential(Flatten, Linear, ReLU, Dropout,
+/// Linear, ReLU, Dropout, Linear)`: the checkpoint's names (`1.weight`, …).
+const LAYER_INDICES: [usize; 3] = [1, 4, 7];
+
 impl DropoutMlp {
-    /// Initialises the `variant`'s layers from `config.seed`: PyTorch's default U(±1/√fan_in)
-    /// for the scratch net, N(0, 0.01²) weights (default-uniform biases) for the concise one.
-    pub fn new(config: &Config, variant: Variant) -> Result<Self> {
+    /// Initialises the `variant`'s layers from `config.seed` on `device`: PyTorch's default
+    /// U(±1/√fan_in) for the scratch net, N(0, 0.01²) weights (default-uniform biases) for the
+    /// concise one.
+    pub fn new(config: &Config, variant: Variant, device: &Device) -> Result<Self> {
         let mut r = rng::seeded(config.seed);
-        let device = Device::Cpu;
         let widths = [
             fashion_mnist::PIXELS,
             config.num_hiddens1,
@@ -38,127 +47,102 @@ impl DropoutMlp {
         let mut layers = Vec::new();
         for w in widths.windows(2) {
             let (fan_in, fan_out) = (w[0], w[1]);
-            let (weight, bias) = match variant {
-                Variant::Scratch => init::pytorch_linear(&mut r, fan_in, fan_out, &device)?,
+            layers.push(match variant {
+                Variant::Scratch => init::pytorch_linear(&mut r, fan_in, fan_out, device)?,
                 Variant::Concise => {
-                    let weight = init::normal(&mut r, (fan_out, fan_in), 0.01, &device)?;
+                    let weight = init::normal(&mut r, (fan_out, fan_in), 0.01, device)?;
                     let a = init::pytorch_bound(fan_in);
-                    (weight, rng::uniform(&mut r, fan_out, -a, a, &device)?)
+                    (weight, rng::uniform(&mut r, fan_out, -a, a, device)?)
                 }
-            };
-            layers.push((weight, bias));
+            });
         }
-        Self::from_layers(
-            layers,
-            [config.dropout1, config.dropout2],
-            config.seed,
-            variant == Variant::Scratch,
-        )
+        Self::from_layers(layers, [config.dropout1, config.dropout2], config.seed)
     }
 
-    /// Rebuilds a trained model from a checkpoint (`1.weight`, `1.bias`, `4.weight`, … as in
-    /// the book's `Sequential`); dropout does not matter in evaluation.
-    pub fn from_checkpoint(path: &Path) -> Result<Self> {
-        let tensors = read_checkpoint(path, &Device::Cpu)?;
+    /// Rebuilds a trained model from named tensors saved by a run (`1.weight`, `1.bias`,
+    /// `4.weight`, … as in the book's `Sequential`); dropout does not matter in evaluation.
+    pub fn from_tensors(tensors: &HashMap<String, Tensor>) -> Result<Self> {
         let layers = LAYER_INDICES
             .iter()
             .map(|i| {
-                let get = |k: String| {
-                    tensors.get(&k).cloned().ok_or_else(|| {
-                        Error::Mismatch(format!(
-                            "{} has no {k}: not a dropout checkpoint",
-                            path.display()
-                        ))
-                    })
-                };
-                Ok((get(format!("{i}.weight"))?, get(format!("{i}.bias"))?))
+                Ok((
+                    named_tensor(tensors, &format!("{i}.weight"))?,
+                    named_tensor(tensors, &format!("{i}.bias"))?,
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
-        Self::from_layers(layers, [0.0, 0.0], 0, true)
+        Self::from_layers(layers, [0.0, 0.0], 0)
     }
 
-    fn from_layers(
-        layers: Vec<(Tensor, Tensor)>,
-        p: [f64; 2],
-        seed: u64,
-        fused: bool,
-    ) -> Result<Self> {
-        let layers: Vec<(Var, Var)> = layers
-            .iter()
-            .map(|(w, b)| Ok((Var::from_tensor(w)?, Var::from_tensor(b)?)))
-            .collect::<Result<_>>()?;
-        // The layers share storage with the Vars, so the optimizer's updates reach them.
-        // Only the concise network needs candle-nn layers; the fused path reads the Vars.
-        let linears = if fused {
-            Vec::new()
-        } else {
-            layers
-                .iter()
-                .map(|(w, b)| Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone())))
-                .collect()
-        };
-        // Mask generators are seeded apart from the initialisation and the shuffling.
-        let dropouts = [
-            Dropout::new(p[0], seed.wrapping_add(11))?,
-            Dropout::new(p[1], seed.wrapping_add(12))?,
-        ];
+    /// Three `(weight (out, in), bias)` pairs as trainable candle-nn layers.
+    fn from_layers(layers: Vec<(Tensor, Tensor)>, p: [f64; 2], seed: u64) -> Result<Self> {
+        let mut params = Vec::new();
+        let mut linears = Vec::new();
+        for (i, (w, b)) in LAYER_INDICES.iter().zip(layers) {
+            let (w, b) = (Var::from_tensor(&w)?, Var::from_tensor(&b)?);
+            // The layer shares storage with the Vars, so the optimizer's updates reach it.
+            linears.push(Linear::new(
+                w.as_tensor().clone(),
+                Some(b.as_tensor().clone()),
+            ));
+            params.push((format!("{i}.weight"), w));
+            params.push((format!("{i}.bias"), b));
+        }
+        let [lin1, lin2, lin3] =
+            <[Linear; 3]>::try_from(linears).map_err(|l| d2l_core::Error::MissingParameter {
+                name: format!("{}.weight", LAYER_INDICES[l.len()]),
+            })?;
         Ok(Self {
-            fused,
-            layers,
-            linears,
-            dropouts,
+            lin1,
+            lin2,
+            lin3,
+            dropout1: p[0],
+            dropout2: p[1],
+            masks: [
+                Mutex::new(rng::seeded(seed.wrapping_add(11))),
+                Mutex::new(rng::seeded(seed.wrapping_add(12))),
+            ],
+            params,
         })
     }
 
-    /// The two hidden representations for `x`, in training (`train = true`, dropout applied)
-    /// or evaluation mode.
-    // ANCHOR: hidden
-    pub fn hidden(&self, x: &Tensor, train: bool) -> candle_core::Result<[Tensor; 2]> {
-        let x = x.flatten_from(1)?;
-        let h1 = self.dropouts[0].forward_t(&self.layer(0, &x, Activation::Relu)?, train)?;
-        let h2 = self.dropouts[1].forward_t(&self.layer(1, &h1, Activation::Relu)?, train)?;
-        Ok([h1, h2])
+    /// The generator of dropout layer `k` (0 or 1).
+    fn masks(&self, k: usize) -> MutexGuard<'_, SeededRng> {
+        self.masks[k]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Linear layer `i` of `x`, followed by `activation`.
-    fn layer(&self, i: usize, x: &Tensor, activation: Activation) -> candle_core::Result<Tensor> {
-        if self.fused {
-            let (w, b) = &self.layers[i];
-            // The first layer's input is data: its gradient is not needed.
-            fused::linear(x, &w.as_tensor().t()?, b.as_tensor(), activation, i > 0)
-        } else {
-            let y = self.linears[i].forward(x)?;
-            match activation {
-                Activation::Relu => y.relu(),
-                Activation::Identity => Ok(y),
-            }
+    /// The book's `forward`, keeping the hidden representations `H1`, `H2` for inspection:
+    /// returns `[H1, H2, out]`. Dropout applies only while `training`.
+    // ANCHOR: forward
+    pub fn forward_all(&self, x: &Tensor, training: bool) -> Result<[Tensor; 3]> {
+        // `linear_layer(&self.lin1, X)` is the book's `self.lin1(X)` (see d2l_core::ops).
+        let mut h1 = linear_layer(&self.lin1, &x.flatten_from(1)?)?.relu()?;
+        if training {
+            h1 = dropout_layer(&h1, self.dropout1, &mut self.masks(0))?;
         }
+        let mut h2 = linear_layer(&self.lin2, &h1)?.relu()?;
+        if training {
+            h2 = dropout_layer(&h2, self.dropout2, &mut self.masks(1))?;
+        }
+        let out = linear_layer(&self.lin3, &h2)?;
+        Ok([h1, h2, out])
     }
-    // ANCHOR_END: hidden
+    // ANCHOR_END: forward
 }
-
-/// Positions of the linear layers in the book's `Sequential(Flatten, Linear, ReLU, Dropout,
-/// Linear, ReLU, Dropout, Linear)`.
-const LAYER_INDICES: [usize; 3] = [1, 4, 7];
 
 impl ModuleT for DropoutMlp {
     fn forward_t(&self, x: &Tensor, train: bool) -> candle_core::Result<Tensor> {
-        let [_, h2] = self.hidden(x, train)?;
-        self.layer(2, &h2, Activation::Identity)
+        let [_, _, out] = self
+            .forward_all(x, train)
+            .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+        Ok(out)
     }
 }
 
 impl Classifier for DropoutMlp {
     fn named_parameters(&self) -> Vec<(String, Var)> {
-        LAYER_INDICES
-            .iter()
-            .zip(&self.layers)
-            .flat_map(|(i, (w, b))| {
-                [
-                    (format!("{i}.weight"), w.clone()),
-                    (format!("{i}.bias"), b.clone()),
-                ]
-            })
-            .collect()
+        self.params.clone()
     }
 }

@@ -11,24 +11,23 @@
 //!   and labels as u32, as `ToTensor()` does (no normalisation).
 //!
 //! ```
-//! let data = fashion_mnist::FashionMnist::load(None).unwrap();
+//! let data = fashion_mnist::FashionMnist::load(None, &candle_core::Device::Cpu).unwrap();
 //! let (mut train_iter, _test_iter) = data.loaders(256, 0).unwrap();
 //! assert_eq!(train_iter.num_batches(), 235);
 //! ```
 //!
 //! Run `cargo run --release -p fashion-mnist` to print the split sizes and draw the first 18
-//! training images with their labels.
+//! training images with their labels (the binary, behind the default `cli` feature).
 
 pub mod error;
-pub mod experiment;
 pub mod idx;
 pub mod locate;
 
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
+use d2l_core::classifier::Prediction;
 use d2l_core::data::{DataLoader, Dataset};
-use d2l_core::plot::{GrayImage, ImageGrid};
 
 pub use error::{Error, Result};
 
@@ -121,9 +120,14 @@ pub struct FashionMnist {
 }
 
 impl FashionMnist {
-    /// Finds the data (see [`locate::search_path`]) and loads both splits onto the CPU.
-    pub fn load(data_dir: Option<&Path>) -> Result<Self> {
-        Self::load_from(&locate::find_data_dir(data_dir)?, &Device::Cpu)
+    /// Finds the data (see [`locate::search_path`]) and loads both splits onto `device`.
+    pub fn load(data_dir: Option<&Path>, device: &Device) -> Result<Self> {
+        Self::load_from(&locate::find_data_dir(data_dir)?, device)
+    }
+
+    /// The device the tensors live on.
+    pub fn device(&self) -> &Device {
+        self.train.images.device()
     }
 
     /// Loads both splits from `dir` onto `device`; the two splits are decoded in parallel.
@@ -160,53 +164,34 @@ impl FashionMnist {
     }
 }
 
-/// The images of `images` `(N, 784)` as drawable grayscale pictures.
-pub fn to_gray_images(images: &Tensor) -> Result<Vec<GrayImage>> {
-    let rows = images.to_dtype(DType::F32)?.to_vec2::<f32>()?;
-    Ok(rows
-        .into_iter()
-        .map(|pixels| GrayImage {
-            height: idx::SIDE,
-            width: idx::SIDE,
-            pixels,
-        })
-        .collect())
-}
-
-/// The book's `show_images`: `images` `(N, 784)` in a `rows × cols` grid with `titles`,
-/// 1.5 inches per image, saved as `<stem>.svg` and `<stem>.png`.
-pub fn show_images(
-    images: &Tensor,
-    rows: usize,
-    cols: usize,
-    titles: &[String],
-    stem: &Path,
-) -> Result<(PathBuf, PathBuf)> {
-    let n = (rows * cols).min(images.dim(0)?);
-    let grid = to_gray_images(&images.narrow(0, 0, n)?)?
-        .into_iter()
-        .zip(titles.iter().chain(std::iter::repeat(&String::new())))
-        .fold(ImageGrid::new(rows, cols, 1.5), |grid, (img, title)| {
-            grid.push(img, title.clone())
-        });
-    Ok(grid.save(stem)?)
-}
-
 /// The book's `predict_ch3`: classifies the first `n` test images with `net` in evaluation
-/// mode and draws them titled "true / predicted" into `<stem>.svg/.png`.
+/// mode and names the true and predicted classes (the harness draws them).
 pub fn predict_ch3<M: candle_core::ModuleT + ?Sized>(
     net: &M,
     data: &FashionMnist,
     n: usize,
-    stem: &Path,
-) -> d2l_core::Result<Vec<d2l_core::classifier::Prediction>> {
-    d2l_core::classifier::predict_view(
-        net,
-        &data.test.images,
-        &data.test.labels,
-        &LABELS,
-        idx::SIDE,
-        n,
-        stem,
-    )
+) -> d2l_core::Result<Vec<Prediction>> {
+    d2l_core::classifier::predict(net, &data.test.images, &data.test.labels, &LABELS, n)
+}
+
+/// The harness reads Fashion-MNIST through this (the `cli` feature).
+#[cfg(feature = "cli")]
+impl d2l_experiment::classifier::ImageData for FashionMnist {
+    const SIDE: usize = idx::SIDE;
+
+    fn load(dir: Option<&Path>, device: &Device) -> anyhow::Result<Self> {
+        Ok(Self::load(dir, device).map_err(d2l_experiment::InputError::new)?)
+    }
+
+    fn dir(&self) -> PathBuf {
+        self.dir.clone()
+    }
+
+    fn test_split(&self) -> (&Tensor, &Tensor) {
+        (&self.test.images, &self.test.labels)
+    }
+
+    fn class_names(&self) -> &[&str] {
+        &LABELS
+    }
 }

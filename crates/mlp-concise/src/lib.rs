@@ -15,65 +15,62 @@
 //!
 //! ```
 //! use mlp_concise::{Config, run};
-//! use d2l_core::classifier::Recording;
-//! let data = fashion_mnist::FashionMnist::load(None).unwrap();
-//! let (_model, summary) = run(&Config { num_epochs: 2, ..Config::default() }, &data, Recording::default()).unwrap();
+//! let data = fashion_mnist::FashionMnist::load(None, &candle_core::Device::Cpu).unwrap();
+//! let (_model, summary) = run(&Config { num_epochs: 2, ..Config::default() }, &data, &mut ()).unwrap();
 //! assert!(summary.test_acc > 0.7);
 //! ```
 
 pub mod model;
 
+use candle_core::Device;
 use candle_nn::Optimizer;
-use d2l_core::classifier::{Classifier, Recording, Summary, fit};
-use d2l_core::{Result, loss, rng, validate};
+use d2l_core::classifier::{Classifier, Summary};
+use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::validate::{self, Validate};
+use d2l_core::{Result, loss, rng};
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
 
 pub use model::MlpConcise;
 
-/// The experiment's hyperparameters; `Default` is the book's setup.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
+/// and the fields are the binary's flags, with the same names in `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Config {
-    /// Width of each hidden layer (256).
+    /// Width of each hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.num_hiddens)]
     pub num_hiddens: usize,
-    /// Number of hidden layers (1).
+    /// Number of hidden layers.
+    #[arg(long, default_value_t = Config::BOOK.num_layers)]
     pub num_layers: usize,
-    /// Learning rate (0.1).
+    /// Learning rate.
+    #[arg(long, default_value_t = Config::BOOK.lr)]
     pub lr: f64,
-    /// Epochs (10).
+    /// Training epochs.
+    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
     pub num_epochs: usize,
-    /// Minibatch size (256).
+    /// Minibatch size.
+    #[arg(long, default_value_t = Config::BOOK.batch_size)]
     pub batch_size: usize,
-    /// Standard deviation of the initial weights (0.01, the book's `init_weights`).
+    /// Standard deviation of the initial weights (the book's `init_weights`).
+    #[arg(long, default_value_t = Config::BOOK.sigma)]
     pub sigma: f64,
     /// Seed for initialisation and shuffling.
+    #[arg(long, default_value_t = Config::BOOK.seed)]
     pub seed: u64,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            num_hiddens: 256,
-            num_layers: 1,
-            lr: 0.1,
-            num_epochs: 10,
-            batch_size: 256,
-            sigma: 0.01,
-            seed: 0,
-        }
-    }
-}
-
 impl Config {
-    /// Checks every hyperparameter, with a message that states the broken rule.
-    pub fn validate(&self) -> Result<()> {
-        validate::positive_usize("num_hiddens", self.num_hiddens)?;
-        validate::positive_usize("num_layers", self.num_layers)?;
-        validate::positive_f64("lr", self.lr)?;
-        validate::positive_usize("num_epochs", self.num_epochs)?;
-        validate::positive_usize("batch_size", self.batch_size)?;
-        validate::positive_f64("sigma", self.sigma)
-    }
+    /// The book's setup: 784-256-10, lr 0.1, 10 epochs, batch 256, σ 0.01.
+    pub const BOOK: Config = Config {
+        num_hiddens: 256,
+        num_layers: 1,
+        lr: 0.1,
+        num_epochs: 10,
+        batch_size: 256,
+        sigma: 0.01,
+        seed: 0,
+    };
 
     /// The layer widths, input to output: `[784, hidden…, 10]`.
     pub fn widths(&self) -> Vec<usize> {
@@ -81,35 +78,53 @@ impl Config {
     }
 }
 
-/// Builds the model of `config` from its seed.
-pub fn build(config: &Config) -> Result<MlpConcise> {
+impl Default for Config {
+    fn default() -> Self {
+        Self::BOOK
+    }
+}
+
+impl Validate for Config {
+    fn validate(&self) -> Result<()> {
+        validate::positive_usize("num_hiddens", self.num_hiddens)?;
+        validate::positive_usize("num_layers", self.num_layers)?;
+        validate::positive_f64("lr", self.lr)?;
+        validate::positive_usize("num_epochs", self.num_epochs)?;
+        validate::positive_usize("batch_size", self.batch_size)?;
+        validate::positive_f64("sigma", self.sigma)
+    }
+}
+
+/// Builds the model of `config` from its seed, on `device`.
+pub fn build(config: &Config, device: &Device) -> Result<MlpConcise> {
     config.validate()?;
     MlpConcise::new(
         &config.widths(),
         config.sigma,
         &mut rng::seeded(config.seed),
+        device,
     )
 }
 
-/// Trains the model of `config` on `data` with candle-nn's SGD (the book's `train_ch3`) and
-/// returns it with the final numbers, recording the run where `recording` says.
-pub fn run(
+/// Trains the model of `config` on `data` with candle-nn's SGD (the book's `train_ch3`),
+/// reporting to `reporter`, and returns it with the final numbers.
+pub fn run<R: Reporter + ?Sized>(
     config: &Config,
     data: &FashionMnist,
-    recording: Recording<'_>,
+    reporter: &mut R,
 ) -> Result<(MlpConcise, Summary)> {
-    let net = build(config)?;
+    let net = build(config, data.device())?;
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
     let mut sgd = candle_nn::SGD::new(net.parameters(), config.lr)?;
-    let summary = fit(
+    let history = train_classifier(
         &net,
         &mut train_iter,
         &mut test_iter,
         &loss::cross_entropy,
         config.num_epochs,
         &mut sgd,
-        recording,
+        reporter,
     )?;
-    Ok((net, summary))
+    Ok((net, Summary::from_history(&history)?))
 }

@@ -2,11 +2,11 @@
 //! with parameters named as PyTorch's `state_dict` names them (`1.weight`, `1.bias`,
 //! `3.weight`, …: the index of the layer in the sequence).
 
-use std::path::Path;
+use std::collections::HashMap;
 
 use candle_core::{Device, Module, Tensor, Var};
 use candle_nn::{Activation, Linear, Sequential};
-use d2l_core::classifier::{Classifier, read_checkpoint};
+use d2l_core::classifier::{Classifier, named_tensor};
 use d2l_core::rng::{self, SeededRng};
 use d2l_core::{Error, Result, init};
 
@@ -25,43 +25,41 @@ impl std::fmt::Debug for MlpConcise {
 }
 
 impl MlpConcise {
-    /// Layers of the given widths: weights N(0, `sigma`²) (the book's `init_weights`), biases
-    /// PyTorch's default U(±1/√fan_in).
-    pub fn new(widths: &[usize], sigma: f64, rng: &mut SeededRng) -> Result<Self> {
-        let device = Device::Cpu;
+    /// Layers of the given widths on `device`: weights N(0, `sigma`²) (the book's
+    /// `init_weights`), biases PyTorch's default U(±1/√fan_in).
+    pub fn new(widths: &[usize], sigma: f64, rng: &mut SeededRng, device: &Device) -> Result<Self> {
         let mut layers = Vec::new();
         for w in widths.windows(2) {
-            let weight = init::normal(rng, (w[1], w[0]), sigma, &device)?;
+            let weight = init::normal(rng, (w[1], w[0]), sigma, device)?;
             let a = init::pytorch_bound(w[0]);
-            let bias = rng::uniform(rng, w[1], -a, a, &device)?;
+            let bias = rng::uniform(rng, w[1], -a, a, device)?;
             layers.push((weight, bias));
         }
         Self::from_layers(layers)
     }
 
-    /// Rebuilds a model from a checkpoint written by a run, whatever its widths.
-    pub fn from_checkpoint(path: &Path) -> Result<Self> {
-        let tensors = read_checkpoint(path, &Device::Cpu)?;
-        let layers: Vec<(Tensor, Tensor)> = (0..)
-            .map(layer_index)
-            .map_while(|i| {
-                Some((
-                    tensors.get(&format!("{i}.weight"))?.clone(),
-                    tensors.get(&format!("{i}.bias"))?.clone(),
-                ))
-            })
-            .collect();
-        if layers.is_empty() {
-            return Err(Error::Mismatch(format!(
-                "{} holds no 1.weight/1.bias: not an mlp-concise checkpoint",
-                path.display()
-            )));
+    /// Rebuilds a model from named tensors saved by a run (`1.weight`, `1.bias`, …),
+    /// whatever its widths.
+    pub fn from_tensors(tensors: &HashMap<String, Tensor>) -> Result<Self> {
+        let mut layers = Vec::new();
+        while tensors.contains_key(&format!("{}.weight", layer_index(layers.len()))) {
+            let i = layer_index(layers.len());
+            layers.push((
+                named_tensor(tensors, &format!("{i}.weight"))?,
+                named_tensor(tensors, &format!("{i}.bias"))?,
+            ));
         }
         Self::from_layers(layers)
     }
 
-    /// Wraps `(weight (out, in), bias (out,))` pairs as trainable candle-nn layers.
+    /// Wraps `(weight (out, in), bias (out,))` pairs as trainable candle-nn layers; fails when
+    /// there is none.
     fn from_layers(layers: Vec<(Tensor, Tensor)>) -> Result<Self> {
+        if layers.is_empty() {
+            return Err(Error::MissingParameter {
+                name: format!("{}.weight", layer_index(0)),
+            });
+        }
         // ANCHOR: sequential
         let mut net = candle_nn::seq().add_fn(|x| x.flatten_from(1));
         let mut params = Vec::new();
@@ -86,10 +84,10 @@ impl MlpConcise {
 
     /// The layer widths, input to output.
     pub fn widths(&self) -> Vec<usize> {
-        let weights: Vec<&Var> = self.params.iter().step_by(2).map(|(_, v)| v).collect();
-        let mut w = vec![weights[0].dims()[1]];
-        w.extend(weights.iter().map(|v| v.dims()[0]));
-        w
+        // Weights are (out, in): the first one's inputs, then every layer's outputs.
+        let weights = self.params.iter().step_by(2).map(|(_, v)| v.dims());
+        let inputs = weights.clone().take(1).map(|d| d[1]);
+        inputs.chain(weights.map(|d| d[0])).collect()
     }
 }
 

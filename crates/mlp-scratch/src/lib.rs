@@ -15,34 +15,34 @@
 //!
 //! ```
 //! use mlp_scratch::{Config, run};
-//! use d2l_core::classifier::Recording;
-//! let data = fashion_mnist::FashionMnist::load(None).unwrap();
+//! let data = fashion_mnist::FashionMnist::load(None, &candle_core::Device::Cpu).unwrap();
 //! let config = Config { num_epochs: 2, ..Config::default() };
-//! let (_model, summary) = run(&config, &data, Recording::default()).unwrap();
+//! let (_model, summary) = run(&config, &data, &mut ()).unwrap();
 //! assert!(summary.test_acc > 0.7);
 //! ```
 
 pub mod model;
 pub mod sweep;
 
-use candle_core::Var;
+use candle_core::{Device, Var};
 use candle_nn::Optimizer;
 use clap::ValueEnum;
-use d2l_core::classifier::{Recording, Summary, fit};
+use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::optim::{ScratchSgd, Sgd, SgdConfig, Updater};
-use d2l_core::{Result, loss, rng, validate};
+use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::validate::{self, Validate};
+use d2l_core::{Result, loss, rng};
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
 
 pub use model::{MlpScratch, relu};
 
 /// Which of the book's two updaters trains the model.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum UpdaterKind {
     /// The book's `torch.optim.SGD` in 4.2: [`d2l_core::optim::Sgd`], a candle-nn `Optimizer`
-    /// stepping on the batch mean, updating the parameters in place.
-    #[default]
+    /// stepping on the batch mean, updating the parameters in place (the default).
     Optimizer,
     /// candle-nn's own `SGD` (the same update, through `Var::set`).
     CandleSgd,
@@ -50,52 +50,50 @@ pub enum UpdaterKind {
     Scratch,
 }
 
-/// The experiment's hyperparameters; `Default` is the book's setup.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
+/// and the fields are the binary's flags (`--num-hiddens 512`), with the same names in
+/// `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Config {
-    /// Width of each hidden layer (256).
+    /// Width of each hidden layer.
+    #[arg(long, default_value_t = Config::BOOK.num_hiddens)]
     pub num_hiddens: usize,
-    /// Number of hidden layers (1).
+    /// Number of hidden layers.
+    #[arg(long, default_value_t = Config::BOOK.num_layers)]
     pub num_layers: usize,
-    /// Learning rate (0.1).
+    /// Learning rate.
+    #[arg(long, default_value_t = Config::BOOK.lr)]
     pub lr: f64,
-    /// Epochs (10).
+    /// Training epochs.
+    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
     pub num_epochs: usize,
-    /// Minibatch size (256).
+    /// Minibatch size.
+    #[arg(long, default_value_t = Config::BOOK.batch_size)]
     pub batch_size: usize,
-    /// Standard deviation of the initial weights (0.01).
+    /// Standard deviation of the initial weights.
+    #[arg(long, default_value_t = Config::BOOK.sigma)]
     pub sigma: f64,
-    /// The updater (candle-nn SGD, as the book's `torch.optim.SGD`).
+    /// The updater: optimizer (the book's torch.optim.SGD), candle-sgd (candle-nn's SGD) or
+    /// scratch (the book's sgd).
+    #[arg(long, value_enum, default_value_t = Config::BOOK.updater)]
     pub updater: UpdaterKind,
     /// Seed for initialisation and shuffling.
+    #[arg(long, default_value_t = Config::BOOK.seed)]
     pub seed: u64,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            num_hiddens: 256,
-            num_layers: 1,
-            lr: 0.1,
-            num_epochs: 10,
-            batch_size: 256,
-            sigma: 0.01,
-            updater: UpdaterKind::Optimizer,
-            seed: 0,
-        }
-    }
-}
-
 impl Config {
-    /// Checks every hyperparameter, with a message that states the broken rule.
-    pub fn validate(&self) -> Result<()> {
-        validate::positive_usize("num_hiddens", self.num_hiddens)?;
-        validate::positive_usize("num_layers", self.num_layers)?;
-        validate::positive_f64("lr", self.lr)?;
-        validate::positive_usize("num_epochs", self.num_epochs)?;
-        validate::positive_usize("batch_size", self.batch_size)?;
-        validate::positive_f64("sigma", self.sigma)
-    }
+    /// The book's setup: 784-256-10, lr 0.1, 10 epochs, batch 256, σ 0.01, `torch.optim.SGD`.
+    pub const BOOK: Config = Config {
+        num_hiddens: 256,
+        num_layers: 1,
+        lr: 0.1,
+        num_epochs: 10,
+        batch_size: 256,
+        sigma: 0.01,
+        updater: UpdaterKind::Optimizer,
+        seed: 0,
+    };
 
     /// The layer widths, input to output: `[784, hidden…, 10]`.
     pub fn widths(&self) -> Vec<usize> {
@@ -103,26 +101,42 @@ impl Config {
     }
 }
 
-/// Builds the model of `config` from its seed.
-pub fn build(config: &Config) -> Result<MlpScratch> {
-    config.validate()?;
-    let mut rng = rng::seeded(config.seed);
-    MlpScratch::new(&config.widths(), config.sigma, &mut rng)
+impl Default for Config {
+    fn default() -> Self {
+        Self::BOOK
+    }
 }
 
-/// Trains the model of `config` on `data` (the book's `train_ch3`) and returns it with the
-/// final numbers. With a run folder in `recording`, it writes the metrics, the training figure,
-/// `summary.json` and `model.safetensors` there.
-pub fn run(
+impl Validate for Config {
+    fn validate(&self) -> Result<()> {
+        validate::positive_usize("num_hiddens", self.num_hiddens)?;
+        validate::positive_usize("num_layers", self.num_layers)?;
+        validate::positive_f64("lr", self.lr)?;
+        validate::positive_usize("num_epochs", self.num_epochs)?;
+        validate::positive_usize("batch_size", self.batch_size)?;
+        validate::positive_f64("sigma", self.sigma)
+    }
+}
+
+/// Builds the model of `config` from its seed, on `device`.
+pub fn build(config: &Config, device: &Device) -> Result<MlpScratch> {
+    config.validate()?;
+    let mut rng = rng::seeded(config.seed);
+    MlpScratch::new(&config.widths(), config.sigma, &mut rng, device)
+}
+
+/// Trains the model of `config` on `data` (the book's `train_ch3`), reporting each batch and
+/// epoch to `reporter`, and returns it with the final numbers.
+pub fn run<R: Reporter + ?Sized>(
     config: &Config,
     data: &FashionMnist,
-    recording: Recording<'_>,
+    reporter: &mut R,
 ) -> Result<(MlpScratch, Summary)> {
-    let net = build(config)?;
+    let net = build(config, data.device())?;
     // The shuffling RNG is seeded apart from the initialisation RNG.
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
-    let params: Vec<Var> = d2l_core::classifier::Classifier::parameters(&net);
+    let params: Vec<Var> = net.parameters();
     let mut updater: Box<dyn Updater> = match config.updater {
         UpdaterKind::Optimizer => {
             let sgd_config = SgdConfig {
@@ -134,14 +148,14 @@ pub fn run(
         UpdaterKind::CandleSgd => Box::new(candle_nn::SGD::new(params, config.lr)?),
         UpdaterKind::Scratch => Box::new(ScratchSgd::new(params, config.lr)),
     };
-    let summary = fit(
+    let history = train_classifier(
         &net,
         &mut train_iter,
         &mut test_iter,
         &loss::cross_entropy,
         config.num_epochs,
         updater.as_mut(),
-        recording,
+        reporter,
     )?;
-    Ok((net, summary))
+    Ok((net, Summary::from_history(&history)?))
 }

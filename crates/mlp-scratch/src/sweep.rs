@@ -1,31 +1,35 @@
 //! The section's exercises as a feature: train one configuration per point of a grid over
 //! hidden width, learning rate and number of hidden layers (or a random sample of that grid),
-//! then write a comparison table (`sweep.csv`, `sweep.md`) and a figure of test accuracy per
-//! configuration (`sweep.svg/.png`).
+//! then compare them in a table and a figure of test accuracy per configuration.
 
-use d2l_core::classifier::{Recording, Summary};
-use d2l_core::plot::{LegendPosition, LinePlot, Scale};
-use d2l_core::report::RunDir;
+use d2l_core::classifier::Summary;
+use d2l_core::train::Reporter;
 use d2l_core::{Result, rng, validate};
+use d2l_plot::{LegendPosition, LinePlot, Scale};
 use fashion_mnist::FashionMnist;
 use serde::Serialize;
 
 use crate::{Config, run};
 
-/// The values to try for each hyperparameter.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SweepSpec {
-    /// Hidden widths, e.g. 16, 64, 256, 1024.
-    pub num_hiddens: Vec<usize>,
-    /// Learning rates, e.g. 0.03, 0.1, 0.3.
-    pub lrs: Vec<f64>,
-    /// Numbers of hidden layers, e.g. 1, 2, 3.
-    pub num_layers: Vec<usize>,
-    /// Train only this many configurations drawn at random from the grid (a random search).
-    pub sample: Option<usize>,
+/// The values to try for each hyperparameter (an empty list keeps the base configuration's
+/// value). These are the binary's `--sweep-*` flags.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, clap::Args)]
+pub struct Sweep {
+    /// Sweep: hidden widths to try, e.g. 16,64,256,1024.
+    #[arg(long, value_delimiter = ',')]
+    pub sweep_hiddens: Vec<usize>,
+    /// Sweep: learning rates to try, e.g. 0.03,0.1,0.3.
+    #[arg(long, value_delimiter = ',')]
+    pub sweep_lrs: Vec<f64>,
+    /// Sweep: numbers of hidden layers to try, e.g. 1,2,3.
+    #[arg(long, value_delimiter = ',')]
+    pub sweep_layers: Vec<usize>,
+    /// Random search: train only N configurations drawn from the sweep grid.
+    #[arg(long)]
+    pub random_search: Option<usize>,
 }
 
-/// One trained configuration.
+/// One trained configuration, a row of the comparison.
 #[derive(Clone, Debug, Serialize)]
 pub struct SweepResult {
     /// Hidden width.
@@ -34,27 +38,66 @@ pub struct SweepResult {
     pub num_layers: usize,
     /// Learning rate.
     pub lr: f64,
-    /// Its final numbers.
-    #[serde(flatten)]
-    pub summary: Summary,
+    /// Last epoch's mean training loss.
+    pub train_loss: f64,
+    /// Last epoch's training accuracy.
+    pub train_acc: f64,
+    /// Test accuracy after the last epoch.
+    pub test_acc: f64,
+    /// Mean wall-clock seconds per epoch.
+    pub seconds_per_epoch: f64,
 }
 
-impl SweepSpec {
+impl SweepResult {
+    fn new(config: &Config, s: &Summary) -> Self {
+        Self {
+            num_hiddens: config.num_hiddens,
+            num_layers: config.num_layers,
+            lr: config.lr,
+            train_loss: s.train_loss,
+            train_acc: s.train_acc,
+            test_acc: s.test_acc,
+            seconds_per_epoch: s.seconds_per_epoch,
+        }
+    }
+}
+
+impl Sweep {
+    /// True when no sweep was asked for.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// Checks every value of the grid.
+    pub fn validate(&self) -> Result<()> {
+        for &h in &self.sweep_hiddens {
+            validate::positive_usize("sweep_hiddens", h)?;
+        }
+        for &l in &self.sweep_layers {
+            validate::positive_usize("sweep_layers", l)?;
+        }
+        for &lr in &self.sweep_lrs {
+            validate::positive_f64("sweep_lrs", lr)?;
+        }
+        if let Some(n) = self.random_search {
+            validate::positive_usize("random_search", n)?;
+        }
+        Ok(())
+    }
+
     /// Every configuration of the grid (or the random sample of it), built on `base`.
     pub fn configs(&self, base: &Config) -> Result<Vec<Config>> {
-        for &h in &self.num_hiddens {
-            validate::positive_usize("num_hiddens", h)?;
-        }
-        for &l in &self.num_layers {
-            validate::positive_usize("num_layers", l)?;
-        }
-        for &lr in &self.lrs {
-            validate::positive_f64("lr", lr)?;
-        }
+        self.validate()?;
+        let or = |v: &[usize], d: usize| if v.is_empty() { vec![d] } else { v.to_vec() };
+        let lrs = if self.sweep_lrs.is_empty() {
+            vec![base.lr]
+        } else {
+            self.sweep_lrs.clone()
+        };
         let mut grid = Vec::new();
-        for &num_layers in &self.num_layers {
-            for &lr in &self.lrs {
-                for &num_hiddens in &self.num_hiddens {
+        for num_layers in or(&self.sweep_layers, base.num_layers) {
+            for &lr in &lrs {
+                for num_hiddens in or(&self.sweep_hiddens, base.num_hiddens) {
                     grid.push(Config {
                         num_hiddens,
                         num_layers,
@@ -64,8 +107,7 @@ impl SweepSpec {
                 }
             }
         }
-        if let Some(n) = self.sample {
-            validate::positive_usize("random_search", n)?;
+        if let Some(n) = self.random_search {
             let order = rng::permutation(&mut rng::seeded(base.seed), grid.len());
             let mut picked: Vec<usize> = order.into_iter().take(n).map(|i| i as usize).collect();
             picked.sort_unstable();
@@ -75,41 +117,27 @@ impl SweepSpec {
     }
 }
 
-/// Trains every configuration of `spec` and, with a run folder, writes the comparison.
-pub fn sweep(
+/// Trains every configuration of `sweep` built on `base`, telling `reporter` which one
+/// trains before each.
+pub fn sweep<R: Reporter + ?Sized>(
     base: &Config,
-    spec: &SweepSpec,
+    sweep: &Sweep,
     data: &FashionMnist,
-    out: Option<&RunDir>,
-    show_progress: bool,
+    reporter: &mut R,
 ) -> Result<Vec<SweepResult>> {
-    let configs = spec.configs(base)?;
+    let configs = sweep.configs(base)?;
     let mut results = Vec::with_capacity(configs.len());
     for (i, config) in configs.iter().enumerate() {
-        if show_progress {
-            println!(
-                "[{}/{}] hidden {} x {} layer(s), lr {}",
-                i + 1,
-                configs.len(),
-                config.num_hiddens,
-                config.num_layers,
-                config.lr
-            );
-        }
-        let recording = Recording {
-            run: None,
-            show_progress,
-        };
-        let (_, summary) = run(config, data, recording)?;
-        results.push(SweepResult {
-            num_hiddens: config.num_hiddens,
-            num_layers: config.num_layers,
-            lr: config.lr,
-            summary,
-        });
-        if let Some(out) = out {
-            write_report(out, &results)?;
-        }
+        reporter.on_note(&format!(
+            "[{}/{}] hidden {} x {} layer(s), lr {}",
+            i + 1,
+            configs.len(),
+            config.num_hiddens,
+            config.num_layers,
+            config.lr
+        ));
+        let (_, summary) = run(config, data, reporter)?;
+        results.push(SweepResult::new(config, &summary));
     }
     Ok(results)
 }
@@ -125,10 +153,10 @@ pub fn markdown_table(results: &[SweepResult]) -> String {
             r.num_hiddens,
             r.num_layers,
             r.lr,
-            r.summary.train_loss,
-            r.summary.train_acc,
-            r.summary.test_acc,
-            r.summary.seconds_per_epoch
+            r.train_loss,
+            r.train_acc,
+            r.test_acc,
+            r.seconds_per_epoch
         ));
     }
     s
@@ -153,43 +181,11 @@ pub fn figure(results: &[SweepResult]) -> LinePlot {
         let mut pts: Vec<(f64, f64)> = results
             .iter()
             .filter(|r| r.num_layers == layers && r.lr == lr)
-            .map(|r| (r.num_hiddens as f64, r.summary.test_acc))
+            .map(|r| (r.num_hiddens as f64, r.test_acc))
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (x, y): (Vec<f64>, Vec<f64>) = pts.into_iter().unzip();
         plot = plot.series(&format!("{layers} layer(s), lr {lr}"), &x, &y);
     }
     plot
-}
-
-/// Writes `sweep.csv`, `sweep.md` and `sweep.svg/.png` into `out`.
-pub fn write_report(out: &RunDir, results: &[SweepResult]) -> Result<()> {
-    let rows: Vec<Vec<String>> = results
-        .iter()
-        .map(|r| {
-            vec![
-                r.num_hiddens.to_string(),
-                r.num_layers.to_string(),
-                r.lr.to_string(),
-                format!("{:.6}", r.summary.train_loss),
-                format!("{:.6}", r.summary.train_acc),
-                format!("{:.6}", r.summary.test_acc),
-                format!("{:.3}", r.summary.seconds_per_epoch),
-            ]
-        })
-        .collect();
-    let header = [
-        "num_hiddens",
-        "num_layers",
-        "lr",
-        "train_loss",
-        "train_acc",
-        "test_acc",
-        "seconds_per_epoch",
-    ];
-    out.write_csv("sweep.csv", &header, &rows)?;
-    out.write_bytes("sweep.md", markdown_table(results).as_bytes())?;
-    out.write_json("summary.json", results)?;
-    figure(results).save(out.file("sweep"))?;
-    Ok(())
 }

@@ -13,9 +13,7 @@ pub fn least_squares(x: &Tensor, y: &Tensor) -> Result<Vec<f64>> {
     let b: Vec<f32> = y.flatten_all()?.to_vec1()?;
     let (n, d) = (a.len(), a.first().map_or(0, Vec::len));
     if n < d || d == 0 {
-        return Err(Error::Mismatch(format!(
-            "least squares needs at least as many rows as columns, got {n}x{d}"
-        )));
+        return Err(Error::Underdetermined { rows: n, cols: d });
     }
     let mut a: Vec<Vec<f64>> = a
         .into_iter()

@@ -47,12 +47,12 @@ pub fn true_w() -> Vec<f32> {
     w
 }
 
-fn draw(n: usize, rng: &mut SeededRng) -> Result<(Tensor, Tensor)> {
+fn draw(n: usize, rng: &mut SeededRng, device: &Device) -> Result<(Tensor, Tensor)> {
     let w = true_w();
     let mut poly = Vec::with_capacity(n * MAX_DEGREE);
     let mut labels = Vec::with_capacity(n);
-    let xs = rng::normal(rng, n, 0.0, 1.0, &Device::Cpu)?.to_vec1::<f32>()?;
-    let noise = rng::normal(rng, n, 0.0, NOISE, &Device::Cpu)?.to_vec1::<f32>()?;
+    let xs = rng::normal(rng, n, 0.0, 1.0, device)?.to_vec1::<f32>()?;
+    let noise = rng::normal(rng, n, 0.0, NOISE, device)?.to_vec1::<f32>()?;
     for (x, e) in xs.iter().zip(&noise) {
         let row = poly_row(*x as f64, MAX_DEGREE);
         let y: f32 = row.iter().zip(&w).map(|(a, b)| a * b).sum::<f32>() + e;
@@ -60,24 +60,29 @@ fn draw(n: usize, rng: &mut SeededRng) -> Result<(Tensor, Tensor)> {
         labels.push(y);
     }
     Ok((
-        Tensor::from_vec(poly, (n, MAX_DEGREE), &Device::Cpu)?,
-        Tensor::from_vec(labels, (n, 1), &Device::Cpu)?,
+        Tensor::from_vec(poly, (n, MAX_DEGREE), device)?,
+        Tensor::from_vec(labels, (n, 1), device)?,
     ))
 }
 
 impl PolyData {
-    /// The book's data set (100 + 100 examples) from `seed`.
-    pub fn generate(seed: u64) -> Result<Self> {
-        Self::generate_sized(100, 100, seed)
+    /// The book's data set (100 + 100 examples) from `seed`, on `device`.
+    pub fn generate(seed: u64, device: &Device) -> Result<Self> {
+        Self::generate_sized(100, 100, seed, device)
     }
 
     /// The same process with `n_train` training and `n_test` test examples.
-    pub fn generate_sized(n_train: usize, n_test: usize, seed: u64) -> Result<Self> {
+    pub fn generate_sized(
+        n_train: usize,
+        n_test: usize,
+        seed: u64,
+        device: &Device,
+    ) -> Result<Self> {
         validate::positive_usize("n_train", n_train)?;
         validate::positive_usize("n_test", n_test)?;
         let mut rng = rng::seeded(seed);
-        let (train_poly, train_labels) = draw(n_train, &mut rng)?;
-        let (test_poly, test_labels) = draw(n_test, &mut rng)?;
+        let (train_poly, train_labels) = draw(n_train, &mut rng, device)?;
+        let (test_poly, test_labels) = draw(n_test, &mut rng, device)?;
         Ok(Self {
             train_poly,
             train_labels,

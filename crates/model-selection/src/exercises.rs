@@ -1,8 +1,10 @@
 //! Exercise 2 of 4.4 as features: the final train and test loss against the polynomial degree
 //! (0..19) and against the number of training examples.
 
+use candle_core::Device;
 use d2l_core::Result;
-use d2l_core::plot::{LinePlot, Scale};
+use d2l_core::train::final_losses;
+use d2l_plot::{LinePlot, Scale};
 use serde::Serialize;
 
 use crate::{Config, Fit, MAX_DEGREE, PolyData, train};
@@ -31,7 +33,7 @@ pub fn loss_vs_degree(
                 num_features: degree + 1,
                 num_epochs,
             };
-            let (train_loss, test_loss) = train(data, &fit, config)?.final_losses();
+            let (train_loss, test_loss) = final_losses(&train(data, &fit, config)?.records)?;
             Ok(SweepPoint {
                 x: degree,
                 train_loss,
@@ -41,23 +43,25 @@ pub fn loss_vs_degree(
         .collect()
 }
 
-/// Fits `num_features` features on fresh data sets of each training size (100 test examples).
+/// Fits `num_features` features on fresh data sets of each training size (100 test examples),
+/// on `device`.
 pub fn loss_vs_train_size(
     sizes: &[usize],
     num_features: usize,
     num_epochs: usize,
     config: &Config,
+    device: &Device,
 ) -> Result<Vec<SweepPoint>> {
     sizes
         .iter()
         .map(|&n| {
-            let data = PolyData::generate_sized(n, 100, config.seed)?;
+            let data = PolyData::generate_sized(n, 100, config.seed, device)?;
             let fit = Fit {
                 name: format!("{n} examples"),
                 num_features,
                 num_epochs,
             };
-            let (train_loss, test_loss) = train(&data, &fit, config)?.final_losses();
+            let (train_loss, test_loss) = final_losses(&train(&data, &fit, config)?.records)?;
             Ok(SweepPoint {
                 x: n,
                 train_loss,

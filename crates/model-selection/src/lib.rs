@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use model_selection::{Config, Fit, PolyData, train};
-//! let data = PolyData::generate(0).unwrap();
+//! let data = PolyData::generate(0, &candle_core::Device::Cpu).unwrap();
 //! let fit = Fit { name: "normal".into(), num_features: 4, num_epochs: 50 };
 //! let run = train(&data, &fit, &Config::default()).unwrap();
 //! assert_eq!(run.weights.len(), 4);
@@ -28,39 +28,53 @@ use candle_nn::Optimizer;
 use d2l_core::data::load_array;
 use d2l_core::linreg::LinearNoBias;
 use d2l_core::train::{LossRecord, train_regression};
-use d2l_core::{Result, loss, rng, validate};
+use d2l_core::validate::{self, Validate};
+use d2l_core::{Result, loss, rng};
 use serde::{Deserialize, Serialize};
 
 pub use data::{MAX_DEGREE, PolyData, TRUE_W};
 
-/// The optimisation settings shared by every fit; `Default` is the book's.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The optimisation settings shared by every fit. [`Config::BOOK`] (the `Default`) is the
+/// book's, and the fields are the binary's flags, with the same names in `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Config {
-    /// Learning rate (0.01).
+    /// Learning rate.
+    #[arg(long, default_value_t = Config::BOOK.lr)]
     pub lr: f64,
-    /// Minibatch size (10; the book uses `min(10, n_train)`).
+    /// Minibatch size (the book uses min(10, n_train)).
+    #[arg(long, default_value_t = Config::BOOK.batch_size)]
     pub batch_size: usize,
     /// Seed for the data, the initial weights and the shuffling.
+    #[arg(long, default_value_t = Config::BOOK.seed)]
     pub seed: u64,
+}
+
+impl Config {
+    /// The book's settings: lr 0.01, batch 10.
+    pub const BOOK: Config = Config {
+        lr: 0.01,
+        batch_size: 10,
+        seed: 0,
+    };
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            lr: 0.01,
-            batch_size: 10,
-            seed: 0,
-        }
+        Self::BOOK
     }
 }
 
-impl Config {
-    /// Checks the learning rate and batch size.
-    pub fn validate(&self) -> Result<()> {
+impl Validate for Config {
+    fn validate(&self) -> Result<()> {
         validate::positive_f64("lr", self.lr)?;
         validate::positive_usize("batch_size", self.batch_size)
     }
 }
+
+/// Epochs of the book's normal and underfit fits.
+pub const EPOCHS: usize = 400;
+/// Epochs of the book's overfit fit.
+pub const OVERFIT_EPOCHS: usize = 1500;
 
 /// One of the book's fits: how many leading features and how many epochs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,17 +94,17 @@ impl Fit {
             Fit {
                 name: "normal".into(),
                 num_features: 4,
-                num_epochs: 400,
+                num_epochs: EPOCHS,
             },
             Fit {
                 name: "underfit".into(),
                 num_features: 2,
-                num_epochs: 400,
+                num_epochs: EPOCHS,
             },
             Fit {
                 name: "overfit".into(),
                 num_features: MAX_DEGREE,
-                num_epochs: 1500,
+                num_epochs: OVERFIT_EPOCHS,
             },
         ]
     }
@@ -121,14 +135,6 @@ pub struct FitResult {
     pub records: Vec<LossRecord>,
 }
 
-impl FitResult {
-    /// The last recorded train and test loss.
-    pub fn final_losses(&self) -> (f64, f64) {
-        let last = self.records.last().expect("at least one epoch is recorded");
-        (last.train_loss, last.test_loss)
-    }
-}
-
 /// The book's `train`: fits the first `fit.num_features` features of `data` and records the
 /// losses at epoch 1 and every 20 epochs. `config.seed` draws the initial weights and the
 /// shuffling.
@@ -149,7 +155,7 @@ pub fn train(data: &PolyData, fit: &Fit, config: &Config) -> Result<FitResult> {
     )?;
     let mut test_iter = load_array(test_x, data.test_labels.clone(), batch_size, false, 0)?;
     // ANCHOR: train
-    let net = LinearNoBias::new(d, &mut rng::seeded(seed))?;
+    let net = LinearNoBias::new(d, &mut rng::seeded(seed), data.train_labels.device())?;
     let mut sgd = candle_nn::SGD::new(vec![net.weight.clone()], config.lr)?;
     let records = train_regression(
         &net,

@@ -4,14 +4,19 @@
 use candle_core::{Device, Tensor};
 use d2l_core::{Result, rng};
 
-/// The first matrix and the product after `steps` more multiplications, from `seed` (f32).
+/// The first matrix and the product after `steps` more multiplications, from `seed` (f32),
+/// on `device`.
 // ANCHOR: product
-pub fn product_of_random_matrices(seed: u64, steps: usize) -> Result<(Tensor, Tensor)> {
+pub fn product_of_random_matrices(
+    seed: u64,
+    steps: usize,
+    device: &Device,
+) -> Result<(Tensor, Tensor)> {
     let mut r = rng::seeded(seed);
-    let first = rng::normal(&mut r, (4, 4), 0.0, 1.0, &Device::Cpu)?;
+    let first = rng::normal(&mut r, (4, 4), 0.0, 1.0, device)?;
     let mut m = first.clone();
     for _ in 0..steps {
-        m = m.matmul(&rng::normal(&mut r, (4, 4), 0.0, 1.0, &Device::Cpu)?)?;
+        m = m.matmul(&rng::normal(&mut r, (4, 4), 0.0, 1.0, device)?)?;
     }
     Ok((first, m))
 }
@@ -23,8 +28,8 @@ pub fn log10_max_abs(m: &Tensor) -> Result<f64> {
 }
 
 /// log10 max|M| for seeds `0..n_seeds`.
-pub fn spread(n_seeds: u64, steps: usize) -> Result<Vec<f64>> {
+pub fn spread(n_seeds: u64, steps: usize, device: &Device) -> Result<Vec<f64>> {
     (0..n_seeds)
-        .map(|s| log10_max_abs(&product_of_random_matrices(s, steps)?.1))
+        .map(|s| log10_max_abs(&product_of_random_matrices(s, steps, device)?.1))
         .collect()
 }

@@ -22,14 +22,19 @@ pub struct ConstantNet {
 }
 
 impl ConstantNet {
-    /// Every weight `c`, every bias 0; dropout `p` on the hidden layer when given.
-    pub fn new(inputs: usize, hidden: usize, c: f64, dropout: Option<(f64, u64)>) -> Result<Self> {
-        let d = Device::Cpu;
+    /// Every weight `c`, every bias 0, on `d`; dropout `p` on the hidden layer when given.
+    pub fn new(
+        inputs: usize,
+        hidden: usize,
+        c: f64,
+        dropout: Option<(f64, u64)>,
+        d: &Device,
+    ) -> Result<Self> {
         Ok(Self {
-            w1: Var::from_tensor(&(Tensor::ones((hidden, inputs), DType::F32, &d)? * c)?)?,
-            b1: Var::zeros(hidden, DType::F32, &d)?,
-            w2: Var::from_tensor(&(Tensor::ones((1, hidden), DType::F32, &d)? * c)?)?,
-            b2: Var::zeros(1, DType::F32, &d)?,
+            w1: Var::from_tensor(&(Tensor::ones((hidden, inputs), DType::F32, d)? * c)?)?,
+            b1: Var::zeros(hidden, DType::F32, d)?,
+            w2: Var::from_tensor(&(Tensor::ones((1, hidden), DType::F32, d)? * c)?)?,
+            b2: Var::zeros(1, DType::F32, d)?,
             dropout: dropout.map(|(p, seed)| Dropout::new(p, seed)).transpose()?,
         })
     }
@@ -58,19 +63,26 @@ impl ModuleT for ConstantNet {
 }
 
 /// Trains a [`ConstantNet`] (4 inputs, `hidden` units, constant 0.5) on a linear regression
-/// for `epochs`; `dropout` adds dropout on the hidden layer. Returns the net and its final
-/// training loss (evaluation mode).
+/// for `epochs` on `device`; `dropout` adds dropout on the hidden layer. Returns the net and its
+/// final training loss (evaluation mode).
 pub fn train_constant_net(
     hidden: usize,
     epochs: usize,
     dropout: Option<f64>,
     seed: u64,
+    device: &Device,
 ) -> Result<(ConstantNet, f64)> {
     let mut r = rng::seeded(seed);
-    let (x, y) = synthetic_data(&[2.0, -3.4, 1.0, 0.5], 4.2, 256, &mut r)?;
+    let (x, y) = synthetic_data(&[2.0, -3.4, 1.0, 0.5], 4.2, 256, &mut r, device)?;
     let mut train_iter = d2l_core::data::load_array(x.clone(), y.clone(), 16, true, seed)?;
     let mut eval_iter = d2l_core::data::load_array(x, y, 256, false, seed)?;
-    let net = ConstantNet::new(4, hidden, 0.5, dropout.map(|p| (p, seed.wrapping_add(7))))?;
+    let net = ConstantNet::new(
+        4,
+        hidden,
+        0.5,
+        dropout.map(|p| (p, seed.wrapping_add(7))),
+        device,
+    )?;
     let mut sgd = ScratchSgd::new(
         vec![
             net.w1.clone(),

@@ -2,12 +2,12 @@
 
 use candle_core::{Device, Tensor, Var};
 use d2l_core::Result;
-use d2l_core::plot::LinePlot;
+use d2l_plot::{LegendPosition, LinePlot};
 
-/// The grid, the sigmoid and its autograd gradient.
-pub fn sigmoid_and_gradient() -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+/// The grid, the sigmoid and its autograd gradient, computed on `device`.
+pub fn sigmoid_and_gradient(device: &Device) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let xs: Vec<f32> = (0..160).map(|i| (-8.0 + 0.1 * i as f64) as f32).collect();
-    let x = Var::from_tensor(&Tensor::from_vec(xs, 160, &Device::Cpu)?)?;
+    let x = Var::from_tensor(&Tensor::from_vec(xs, 160, device)?)?;
     let y = candle_nn::ops::sigmoid(x.as_tensor())?;
     let grad = y
         .sum_all()?
@@ -22,11 +22,11 @@ pub fn sigmoid_and_gradient() -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
 }
 
 /// The book's figure: sigmoid (solid) and gradient (magenta dashed), 4.5 × 2.5 in.
-pub fn figure() -> Result<LinePlot> {
-    let (x, y, g) = sigmoid_and_gradient()?;
+pub fn figure(device: &Device) -> Result<LinePlot> {
+    let (x, y, g) = sigmoid_and_gradient(device)?;
     Ok(LinePlot::new()
         .figsize(4.5, 2.5)
-        .legend_position(d2l_core::plot::LegendPosition::UpperLeft)
+        .legend_position(LegendPosition::UpperLeft)
         .series_fmt("sigmoid", &x, &y, "-")
         .series_fmt("gradient", &x, &g, "m--"))
 }

@@ -40,20 +40,24 @@ impl Scheme {
         }
     }
 
-    /// A weight `(n_out, n_in)` drawn by this scheme.
-    pub fn weight(self, rng: &mut SeededRng, n_in: usize, n_out: usize) -> Result<Tensor> {
-        let d = Device::Cpu;
+    /// A weight `(n_out, n_in)` drawn by this scheme, on `d`.
+    pub fn weight(
+        self,
+        rng: &mut SeededRng,
+        (n_in, n_out): (usize, usize),
+        d: &Device,
+    ) -> Result<Tensor> {
         match self {
-            Scheme::StandardNormal => init::normal(rng, (n_out, n_in), 1.0, &d),
-            Scheme::SmallNormal => init::normal(rng, (n_out, n_in), 0.01, &d),
-            Scheme::XavierNormal => init::xavier_normal(rng, n_in, n_out, &d),
-            Scheme::XavierUniform => init::xavier_uniform(rng, n_in, n_out, &d),
+            Scheme::StandardNormal => init::normal(rng, (n_out, n_in), 1.0, d),
+            Scheme::SmallNormal => init::normal(rng, (n_out, n_in), 0.01, d),
+            Scheme::XavierNormal => init::xavier_normal(rng, n_in, n_out, d),
+            Scheme::XavierUniform => init::xavier_uniform(rng, n_in, n_out, d),
         }
     }
 }
 
 /// Variance of the activations after each of `depth` linear layers of width `width`, for a
-/// batch of `batch` N(0, 1) inputs. Index 0 is the input's variance.
+/// batch of `batch` N(0, 1) inputs, on `device`. Index 0 is the input's variance.
 // ANCHOR: variance
 pub fn variance_per_layer(
     scheme: Scheme,
@@ -61,13 +65,14 @@ pub fn variance_per_layer(
     width: usize,
     batch: usize,
     seed: u64,
+    device: &Device,
 ) -> Result<Vec<f64>> {
     let mut r = rng::seeded(seed);
-    let mut h = rng::normal(&mut r, (batch, width), 0.0, 1.0, &Device::Cpu)?;
+    let mut h = rng::normal(&mut r, (batch, width), 0.0, 1.0, device)?;
     let var = |t: &Tensor| -> Result<f64> { Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64) };
     let mut out = vec![var(&h)?];
     for _ in 0..depth {
-        let w = scheme.weight(&mut r, width, width)?;
+        let w = scheme.weight(&mut r, (width, width), device)?;
         h = h.matmul(&w.t()?)?;
         out.push(var(&h)?);
     }

@@ -20,7 +20,7 @@
 //! ```
 //! use weight_decay::{Config, Data, Variant, train};
 //! let config = Config { num_epochs: 10, ..Config::default() };
-//! let data = Data::generate(&config).unwrap();
+//! let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
 //! let run = train(&data, Variant::Scratch, 3.0, &config).unwrap();
 //! assert_eq!(run.records.len(), 2);
 //! ```
@@ -33,15 +33,15 @@ use d2l_core::data::{DataLoader, load_array, synthetic_data};
 use d2l_core::linreg::linreg;
 use d2l_core::optim::{ParamGroup, ScratchSgd, Sgd};
 use d2l_core::train::{LossRecord, train_regression};
-use d2l_core::{Result, loss, rng, validate};
+use d2l_core::validate::{self, Validate};
+use d2l_core::{Result, loss, rng};
 use serde::{Deserialize, Serialize};
 
 /// The regularisation penalty of the scratch variant.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Penalty {
     /// λ‖w‖²/2 (weight decay), the book's `l2_penalty`.
-    #[default]
     L2,
     /// λ‖w‖₁ (exercise 3: the lasso), whose update pushes weights by a constant λ·lr·sign(w).
     L1,
@@ -67,45 +67,59 @@ impl Variant {
     }
 }
 
-/// The section's settings; `Default` is the book's.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The section's settings. [`Config::BOOK`] (the `Default`) is the book's, and the fields are
+/// the binary's flags, with the same names in `config.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
 pub struct Config {
-    /// Training examples (20).
+    /// Training examples.
+    #[arg(long, default_value_t = Config::BOOK.n_train)]
     pub n_train: usize,
-    /// Test examples (100).
+    /// Test examples.
+    #[arg(long, default_value_t = Config::BOOK.n_test)]
     pub n_test: usize,
-    /// Input dimension (200).
+    /// Input dimension.
+    #[arg(long, default_value_t = Config::BOOK.num_inputs)]
     pub num_inputs: usize,
-    /// Minibatch size (5).
+    /// Minibatch size.
+    #[arg(long, default_value_t = Config::BOOK.batch_size)]
     pub batch_size: usize,
-    /// Learning rate (0.003).
+    /// Learning rate.
+    #[arg(long, default_value_t = Config::BOOK.lr)]
     pub lr: f64,
-    /// Epochs (100).
+    /// Training epochs.
+    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
     pub num_epochs: usize,
-    /// Penalty of the scratch variant (L2).
+    /// The scratch variant's penalty: l2 (weight decay) or l1.
+    #[arg(long, value_enum, default_value_t = Config::BOOK.penalty)]
     pub penalty: Penalty,
     /// Seed for data, initialisation and shuffling.
+    #[arg(long, default_value_t = Config::BOOK.seed)]
     pub seed: u64,
+}
+
+impl Config {
+    /// The book's settings: 20 training and 100 test examples of 200 inputs, batch 5,
+    /// lr 0.003, 100 epochs, the L2 penalty.
+    pub const BOOK: Config = Config {
+        n_train: 20,
+        n_test: 100,
+        num_inputs: 200,
+        batch_size: 5,
+        lr: 0.003,
+        num_epochs: 100,
+        penalty: Penalty::L2,
+        seed: 0,
+    };
 }
 
 impl Default for Config {
     fn default() -> Self {
-        Self {
-            n_train: 20,
-            n_test: 100,
-            num_inputs: 200,
-            batch_size: 5,
-            lr: 0.003,
-            num_epochs: 100,
-            penalty: Penalty::L2,
-            seed: 0,
-        }
+        Self::BOOK
     }
 }
 
-impl Config {
-    /// Checks every setting, with a message that states the broken rule.
-    pub fn validate(&self) -> Result<()> {
+impl Validate for Config {
+    fn validate(&self) -> Result<()> {
         validate::positive_usize("n_train", self.n_train)?;
         validate::positive_usize("n_test", self.n_test)?;
         validate::positive_usize("num_inputs", self.num_inputs)?;
@@ -130,13 +144,13 @@ pub struct Data {
 }
 
 impl Data {
-    /// Draws both sets from `config.seed`.
-    pub fn generate(config: &Config) -> Result<Self> {
+    /// Draws both sets from `config.seed`, on `device`.
+    pub fn generate(config: &Config, device: &Device) -> Result<Self> {
         config.validate()?;
         let w = vec![TRUE_W; config.num_inputs];
         let mut r = rng::seeded(config.seed);
-        let train = synthetic_data(&w, TRUE_B, config.n_train, &mut r)?;
-        let test = synthetic_data(&w, TRUE_B, config.n_test, &mut r)?;
+        let train = synthetic_data(&w, TRUE_B, config.n_train, &mut r, device)?;
+        let test = synthetic_data(&w, TRUE_B, config.n_test, &mut r, device)?;
         Ok(Self { train, test })
     }
 
@@ -169,13 +183,6 @@ pub struct WeightDecayRun {
 }
 
 impl WeightDecayRun {
-    /// The last recorded train and test loss.
-    pub fn final_losses(&self) -> (f64, f64) {
-        self.records
-            .last()
-            .map_or((f64::NAN, f64::NAN), |r| (r.train_loss, r.test_loss))
-    }
-
     /// The trained model's mean loss on `(x, y)`, with the loss its variant reports
     /// (scratch: squared loss with ½; concise: MSE).
     pub fn loss_on(&self, x: &Tensor, y: &Tensor) -> Result<f64> {
@@ -215,11 +222,11 @@ pub fn train(
     let record = |epoch: usize| epoch % 5 == 0;
     let mut init_rng = rng::seeded(config.seed.wrapping_add(1));
     let d = config.num_inputs;
-    let device = Device::Cpu;
+    let device = data.train.0.device();
     let (records, w, b) = match variant {
         Variant::Scratch => {
-            let w = Var::from_tensor(&rng::normal(&mut init_rng, (d, 1), 0.0, 1.0, &device)?)?;
-            let b = Var::zeros(1, candle_core::DType::F32, &device)?;
+            let w = Var::from_tensor(&rng::normal(&mut init_rng, (d, 1), 0.0, 1.0, device)?)?;
+            let b = Var::zeros(1, candle_core::DType::F32, device)?;
             let net = |x: &Tensor| linreg(x, w.as_tensor(), b.as_tensor());
             let penalty = config.penalty;
             // ANCHOR: penalty_loss
@@ -246,8 +253,8 @@ pub fn train(
             (records, w.as_tensor().clone(), b.as_tensor().clone())
         }
         Variant::Concise => {
-            let w = Var::from_tensor(&rng::normal(&mut init_rng, (1, d), 0.0, 1.0, &device)?)?;
-            let b = Var::from_tensor(&rng::normal(&mut init_rng, 1, 0.0, 1.0, &device)?)?;
+            let w = Var::from_tensor(&rng::normal(&mut init_rng, (1, d), 0.0, 1.0, device)?)?;
+            let b = Var::from_tensor(&rng::normal(&mut init_rng, 1, 0.0, 1.0, device)?)?;
             let net = candle_nn::Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
             // ANCHOR: param_groups
             let groups = vec![

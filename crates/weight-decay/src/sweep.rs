@@ -2,7 +2,8 @@
 //! drawn from the same distribution (never on the test set).
 
 use d2l_core::Result;
-use d2l_core::plot::{LinePlot, Scale};
+use d2l_core::train::final_losses;
+use d2l_plot::{LinePlot, Scale};
 use serde::Serialize;
 
 use crate::{Config, Data, Variant, train};
@@ -48,11 +49,11 @@ pub fn lambda_sweep(
         seed: config.seed.wrapping_add(1_000),
         ..config.clone()
     };
-    let validation = Data::generate(&validation_config)?.test;
+    let validation = Data::generate(&validation_config, data.train.0.device())?.test;
     let mut points = Vec::with_capacity(lambdas.len());
     for &lambda in lambdas {
         let run = train(data, variant, lambda, config)?;
-        let (train_loss, test_loss) = run.final_losses();
+        let (train_loss, test_loss) = final_losses(&run.records)?;
         let validation_loss = run.loss_on(&validation.0, &validation.1)?;
         points.push(LambdaPoint {
             lambda,
@@ -66,7 +67,7 @@ pub fn lambda_sweep(
         .iter()
         .min_by(|a, b| a.validation_loss.total_cmp(&b.validation_loss))
         .copied()
-        .ok_or_else(|| d2l_core::Error::Mismatch("the λ sweep needs at least one λ".into()))?;
+        .ok_or_else(|| d2l_core::Error::Empty("the λ sweep's values"))?;
     Ok(LambdaSweep {
         points,
         chosen_lambda: best.lambda,

@@ -1,22 +1,17 @@
 //! The book's four weight-decay runs over several seeds land in the book's ranges.
 
+use d2l_core::train::final_losses;
 use weight_decay::sweep::lambda_sweep;
 use weight_decay::{Config, Data, Penalty, Variant, train};
 
-fn single_thread() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| d2l_core::device::set_threads(Some(1)));
-}
-
 #[test]
 fn weight_norms_and_test_losses_match_the_book_over_seeds() {
-    single_thread();
     for seed in 0..5 {
         let config = Config {
             seed,
             ..Config::default()
         };
-        let data = Data::generate(&config).unwrap();
+        let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
         for (variant, high) in [(Variant::Scratch, 0.45), (Variant::Concise, 0.55)] {
             let free = train(&data, variant, 0.0, &config).unwrap();
             let decayed = train(&data, variant, 3.0, &config).unwrap();
@@ -31,8 +26,8 @@ fn weight_norms_and_test_losses_match_the_book_over_seeds() {
                 "{tag}: λ=3 ‖w‖ {}",
                 decayed.w_l2_norm
             );
-            let (free_train, free_test) = free.final_losses();
-            let (_, decayed_test) = decayed.final_losses();
+            let (free_train, free_test) = final_losses(&free.records).unwrap();
+            let (_, decayed_test) = final_losses(&decayed.records).unwrap();
             assert!(
                 free_train < 1e-3,
                 "{tag}: λ=0 fits the 20 examples, train {free_train}"
@@ -48,12 +43,11 @@ fn weight_norms_and_test_losses_match_the_book_over_seeds() {
 
 #[test]
 fn the_l1_penalty_shrinks_the_weights_too() {
-    single_thread();
     let config = Config {
         penalty: Penalty::L1,
         ..Config::default()
     };
-    let data = Data::generate(&config).unwrap();
+    let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
     let free = train(&data, Variant::Scratch, 0.0, &config).unwrap();
     let lasso = train(&data, Variant::Scratch, 3.0, &config).unwrap();
     let l1 = |t: &candle_core::Tensor| {
@@ -70,14 +64,15 @@ fn the_l1_penalty_shrinks_the_weights_too() {
         l1(&lasso.weight),
         l1(&free.weight)
     );
-    assert!(lasso.final_losses().1 < free.final_losses().1 / 10.0);
+    assert!(
+        final_losses(&lasso.records).unwrap().1 < final_losses(&free.records).unwrap().1 / 10.0
+    );
 }
 
 #[test]
 fn the_lambda_sweep_prefers_regularisation_on_the_validation_set() {
-    single_thread();
     let config = Config::default();
-    let data = Data::generate(&config).unwrap();
+    let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
     let sweep = lambda_sweep(&data, Variant::Scratch, &[0.0, 0.3, 3.0, 10.0], &config).unwrap();
     assert_eq!(sweep.points.len(), 4);
     assert!(
@@ -95,7 +90,7 @@ fn the_lambda_sweep_prefers_regularisation_on_the_validation_set() {
     // The loss of the trained weights on the test set equals the recorded test loss.
     let run = train(&data, Variant::Scratch, 3.0, &config).unwrap();
     let (x, y) = &data.test;
-    assert!((run.loss_on(x, y).unwrap() - run.final_losses().1).abs() < 1e-6);
+    assert!((run.loss_on(x, y).unwrap() - final_losses(&run.records).unwrap().1).abs() < 1e-6);
 }
 
 #[test]

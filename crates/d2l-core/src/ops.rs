@@ -1,65 +1,72 @@
-//! A fused fully connected layer for the fast path: `relu(X W + b)` (or `X W + b`) in one
-//! custom candle op.
+//! The fast operations the book's code calls. Each is a custom candle op whose result equals
+//! the plain composition up to float rounding (`tests/ops.rs` checks values and gradients
+//! against candle's autograd):
 //!
-//! Compared with the plain composition `x.matmul(w)?.broadcast_add(b)?.relu()?`, it
-//! - adds the bias inside the matrix product (gemm accumulates onto a destination prefilled
-//!   with the bias) and applies ReLU in the same pass, so the forward allocates one tensor;
-//! - in the backward pass, skips the gradient with respect to `X` when the caller says `X` is
-//!   data (the first layer of an MLP): candle's own matmul backward always computes it, a third
-//!   of the FLOPs of a 784-256-10 training step;
-//! - computes the bias gradient as a matrix product with a row of ones instead of a strided
-//!   column sum.
+//! - [`linear`]: `X W + b`, the affine map of every layer in this chapter. It adds the bias
+//!   inside the matrix product (gemm accumulates onto a destination prefilled with the bias),
+//!   and its backward pass computes no gradient for `X` when `X` is data (a tensor that no
+//!   variable depends on, such as a minibatch): candle's own matmul backward always computes
+//!   it, a third of the FLOPs of a 784-256-10 training step. The bias gradient is a product
+//!   with a row of ones instead of a strided column sum.
+//! - [`linear_layer`]: the same for a candle-nn [`Linear`] layer (weight `(out, in)`).
 //!
-//! The results equal the plain composition up to float rounding (ReLU's derivative at exactly
-//! 0 is taken as 0, as in PyTorch). The gradient test in `tests/fused.rs` checks it against
-//! candle's autograd.
+//! Matrix products use [`num_threads`] threads (at least [`PARALLEL_MIN_MACS`] multiply-adds
+//! per product; smaller ones run on one thread, which is faster for them).
 //!
 //! ```
 //! use candle_core::{Device, Tensor};
-//! use d2l_core::fused::{Activation, linear};
+//! use d2l_core::ops::linear;
 //! let x = Tensor::new(&[[1f32, -2.]], &Device::Cpu).unwrap();
 //! let w = Tensor::new(&[[1f32, 0.], [0., 1.]], &Device::Cpu).unwrap();
 //! let b = Tensor::new(&[0.5f32, 0.5], &Device::Cpu).unwrap();
-//! let y = linear(&x, &w, &b, Activation::Relu, false).unwrap();
-//! assert_eq!(y.to_vec2::<f32>().unwrap(), [[1.5, 0.0]]);
+//! assert_eq!(linear(&x, &w, &b).unwrap().to_vec2::<f32>().unwrap(), [[1.5, -1.5]]);
 //! ```
 
-use candle_core::{CpuStorage, CustomOp3, DType, Layout, Shape, Tensor};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// What follows the affine map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Activation {
-    /// Nothing: `X W + b`.
-    Identity,
-    /// `max(X W + b, 0)`.
-    Relu,
+use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
+use candle_nn::Linear;
+
+/// `x @ w + b` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed `(n, k)` weight
+/// works) and a contiguous `b` `(n,)`, all f32. No gradient flows to `x` when `x` does not
+/// depend on a variable.
+pub fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+    x.apply_op3(w, b, Linear3)
 }
 
-/// `activation(x @ w + b)` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed
-/// `(n, k)` weight works) and a contiguous `b` `(n,)`, all f32. With `input_grad = false`
-/// the backward pass returns no gradient for `x`.
-pub fn linear(
-    x: &Tensor,
-    w: &Tensor,
-    b: &Tensor,
-    activation: Activation,
-    input_grad: bool,
-) -> candle_core::Result<Tensor> {
-    x.apply_op3(
-        w,
-        b,
-        FusedLinear {
-            activation,
-            input_grad,
-        },
-    )
+/// A candle-nn `Linear` layer applied with [`linear`]: `x @ weightᵀ + bias` (a layer without
+/// a bias falls back to candle's own forward).
+pub fn linear_layer(layer: &Linear, x: &Tensor) -> candle_core::Result<Tensor> {
+    match layer.bias() {
+        Some(b) => linear(x, &layer.weight().t()?, b),
+        None => candle_core::Module::forward(layer, x),
+    }
 }
 
 /// Products with fewer multiply-adds than this run on one thread.
 pub const PARALLEL_MIN_MACS: usize = 1 << 28;
 
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets the number of threads the matrix products of these operations use (at least 1).
+/// Safe to call at any time, from any thread; it does not touch the environment.
+pub fn set_num_threads(threads: usize) {
+    THREADS.store(threads.max(1), Ordering::Relaxed);
+}
+
+/// The threads the matrix products use: the value set by [`set_num_threads`], else candle's
+/// default (`RAYON_NUM_THREADS`, or the physical core count), read once.
+pub fn num_threads() -> usize {
+    static DEFAULT: OnceLock<usize> = OnceLock::new();
+    match THREADS.load(Ordering::Relaxed) {
+        0 => *DEFAULT.get_or_init(candle_core::utils::get_num_threads),
+        n => n,
+    }
+}
+
 /// `dst (m, n) ← [dst +] a (m, k) @ b (k, n)` with gemm, for row-major `dst` and any 2-D
-/// strides of `a` and `b` (in elements). Uses candle's thread count.
+/// strides of `a` and `b` (in elements), on [`num_threads`] threads.
 fn gemm_into(
     dst: &mut [f32],
     accumulate: bool,
@@ -74,7 +81,7 @@ fn gemm_into(
     }
     // Threads only pay off for large products: measured on 2 cores, a 256×784×256 product
     // (one training step's largest) runs faster on one thread than split over rayon's pool.
-    let threads = candle_core::utils::get_num_threads();
+    let threads = num_threads();
     let parallelism = if threads > 1 && m * n * k >= PARALLEL_MIN_MACS {
         gemm::Parallelism::Rayon(threads)
     } else {
@@ -141,22 +148,20 @@ impl candle_core::CustomOp2 for Gemm {
     }
 }
 
+/// The op behind [`linear`].
 #[derive(Clone, Copy, Debug)]
-struct FusedLinear {
-    activation: Activation,
-    input_grad: bool,
-}
+struct Linear3;
 
 fn f32_slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Result<&'a [f32]> {
     match s {
         CpuStorage::F32(v) => Ok(&v[l.start_offset()..]),
-        _ => candle_core::bail!("fused linear: {what} must be f32"),
+        _ => candle_core::bail!("linear: {what} must be f32"),
     }
 }
 
-impl CustomOp3 for FusedLinear {
+impl CustomOp3 for Linear3 {
     fn name(&self) -> &'static str {
-        "d2l-fused-linear"
+        "d2l-linear"
     }
 
     fn cpu_fwd(
@@ -172,12 +177,10 @@ impl CustomOp3 for FusedLinear {
         let (k2, n) = l2.shape().dims2()?;
         let nb = l3.shape().dims1()?;
         if k != k2 || nb != n {
-            candle_core::bail!(
-                "fused linear: shapes ({m}, {k}) @ ({k2}, {n}) + ({nb},) do not match"
-            );
+            candle_core::bail!("linear: shapes ({m}, {k}) @ ({k2}, {n}) + ({nb},) do not match");
         }
         if !l3.is_contiguous() {
-            candle_core::bail!("fused linear: the bias must be contiguous");
+            candle_core::bail!("linear: the bias must be contiguous");
         }
         let (x, w, b) = (
             f32_slice(s1, l1, "x")?,
@@ -190,9 +193,6 @@ impl CustomOp3 for FusedLinear {
             dst.extend_from_slice(&b[..n]);
         }
         gemm_into(&mut dst, true, (m, n, k), x, l1.stride(), w, l2.stride());
-        if self.activation == Activation::Relu {
-            dst.iter_mut().for_each(|v| *v = v.max(0.0));
-        }
         Ok((CpuStorage::F32(dst), Shape::from((m, n))))
     }
 
@@ -201,18 +201,15 @@ impl CustomOp3 for FusedLinear {
         x: &Tensor,
         w: &Tensor,
         _b: &Tensor,
-        res: &Tensor,
+        _res: &Tensor,
         grad_res: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
-        let g = match self.activation {
-            Activation::Identity => grad_res.clone(),
-            Activation::Relu => (grad_res * res.gt(0f32)?.to_dtype(DType::F32)?)?,
-        };
-        let g = g.contiguous()?;
+        let g = grad_res.contiguous()?;
         let dw = x.t()?.apply_op2_no_bwd(&g, &Gemm)?;
-        let ones = Tensor::ones((1, g.dim(0)?), DType::F32, g.device())?;
+        let ones = Tensor::ones((1, g.dim(0)?), candle_core::DType::F32, g.device())?;
         let db = ones.apply_op2_no_bwd(&g, &Gemm)?.squeeze(0)?;
-        let dx = if self.input_grad {
+        // Data (a minibatch, or anything no variable depends on) needs no gradient.
+        let dx = if x.track_op() {
             Some(g.apply_op2_no_bwd(&w.t()?, &Gemm)?)
         } else {
             None

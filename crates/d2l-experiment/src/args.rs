@@ -1,0 +1,59 @@
+//! The flags every chapter binary shares, and the data flags of the Fashion-MNIST chapters.
+//! A chapter's own hyperparameters are its `Config`, which derives `clap::Args` itself, so
+//! each flag's name, default, help text and `config.json` key are written once.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+/// Where tensors live and compute.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceArg {
+    /// The CPU (matrix products through gemm on `--threads` threads).
+    #[default]
+    Cpu,
+}
+
+impl DeviceArg {
+    /// The candle device.
+    pub fn device(self) -> candle_core::Device {
+        match self {
+            DeviceArg::Cpu => candle_core::Device::Cpu,
+        }
+    }
+}
+
+/// Flags of every chapter binary: threads, device, output folder, quiet.
+#[derive(clap::Args, Clone, Debug, Serialize)]
+pub struct CommonArgs {
+    /// CPU threads for matrix products (default: the physical core count for Fashion-MNIST
+    /// chapters, 1 for the small chapters, where threads cost more than they save).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// The device to compute on.
+    #[arg(long, value_enum, default_value_t)]
+    pub device: DeviceArg,
+    /// Output folder (default: runs/CHAPTER/UTC-TIMESTAMP/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print only the final summary, no progress.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Flags of the Fashion-MNIST chapters: the data folder and checkpoint evaluation.
+#[derive(clap::Args, Clone, Debug, Serialize)]
+pub struct DataArgs {
+    /// Folder with the Fashion-MNIST files (default: $D2L_DATA_DIR, the workspace's
+    /// datasets/fashion-mnist/, /usr/share/datasets/fashion-mnist/).
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// A model.safetensors written by an earlier run (use with --eval-only).
+    #[arg(long, requires = "eval_only")]
+    pub checkpoint: Option<PathBuf>,
+    /// Only evaluate --checkpoint: test accuracy and the predict view, no training.
+    #[arg(long, requires = "checkpoint")]
+    pub eval_only: bool,
+}

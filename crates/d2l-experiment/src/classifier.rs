@@ -1,0 +1,219 @@
+//! The image-classification chapters end to end (Fashion-MNIST in this book): load the data,
+//! train with the run record kept up to date (metrics, live figure, progress), then write the
+//! summary, the checkpoint and the `predict_ch3` view; or, with `--eval-only --checkpoint
+//! FILE`, reload a trained model and evaluate it. The data set plugs in through [`ImageData`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use candle_core::{Device, ModuleT, Tensor};
+use d2l_core::classifier::{Classifier, Prediction, Summary};
+use d2l_core::metrics::evaluate_accuracy;
+use d2l_core::validate::Validate;
+use d2l_plot::{Figure, GrayImage, ImageGrid};
+use serde::Serialize;
+
+use crate::animator::Animator;
+use crate::args::DataArgs;
+use crate::exit::InputError;
+use crate::progress::EpochProgress;
+use crate::runner::{Chapter, Run};
+
+/// An image-classification data set as the harness needs it: loaded from a folder (or found
+/// where it usually lives), with a test split of square grayscale images and class names.
+pub trait ImageData: Sized {
+    /// The side of the square images, in pixels.
+    const SIDE: usize;
+
+    /// Loads the data from `dir` (or finds it, when `None`) onto `device`.
+    fn load(dir: Option<&Path>, device: &Device) -> anyhow::Result<Self>;
+
+    /// The folder the data came from.
+    fn dir(&self) -> PathBuf;
+
+    /// The test images, one flattened image per row, and their labels.
+    fn test_split(&self) -> (&Tensor, &Tensor);
+
+    /// The class names in label order.
+    fn class_names(&self) -> &[&str];
+}
+
+/// A classifier chapter's flags: its own (`A`) and the data flags.
+#[derive(clap::Args, Serialize)]
+pub struct WithData<A: clap::Args> {
+    /// The chapter's own flags.
+    #[command(flatten)]
+    #[serde(flatten)]
+    pub chapter: A,
+    /// `--data-dir`, `--checkpoint`, `--eval-only`.
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+impl<A: clap::Args + Validate> Validate for WithData<A> {
+    fn validate(&self) -> d2l_core::Result<()> {
+        self.chapter.validate()
+    }
+}
+
+/// A started classifier run: the run and the loaded data.
+pub struct ClassifierRun<'a, D> {
+    /// The run folder, device and progress setting.
+    pub run: &'a Run,
+    /// The data, on the run's device.
+    pub data: D,
+}
+
+/// A classifier run is a [`Run`] too: `run.dir`, `run.progress()`, ...
+impl<D> std::ops::Deref for ClassifierRun<'_, D> {
+    type Target = Run;
+
+    fn deref(&self) -> &Run {
+        self.run
+    }
+}
+
+impl<D: ImageData> ClassifierRun<'_, D> {
+    /// What the main training run reports to: progress, and the book's animator writing
+    /// `metrics.csv` and `training.svg/.png` after every epoch.
+    pub fn reporter(&self) -> (Option<EpochProgress>, Animator) {
+        (
+            self.run.progress(),
+            Animator::new(self.run.dir.clone(), "training"),
+        )
+    }
+
+    /// After training: `summary.json`, `model.safetensors`, the predict view, and the final
+    /// lines on stdout.
+    pub fn finish<M: Classifier>(&self, net: &M, s: &Summary) -> anyhow::Result<()> {
+        let dir = &self.run.dir;
+        dir.write_json("summary.json", s)?;
+        dir.write_safetensors("model.safetensors", &net.named_parameters())?;
+        let predictions = self.predictions(net)?;
+        println!(
+            "final: train loss {:.4}, train acc {:.4}, test acc {:.4} ({:.2} s/epoch)",
+            s.train_loss, s.train_acc, s.test_acc, s.seconds_per_epoch
+        );
+        let pairs: Vec<String> = predictions
+            .iter()
+            .map(|p| format!("{}/{}", p.truth, p.predicted))
+            .collect();
+        println!("predictions (true/predicted): {}", pairs.join(", "));
+        println!("wrote {}", dir.path().display());
+        Ok(())
+    }
+
+    /// Evaluates a reloaded checkpoint: test accuracy and the predict view, written to
+    /// `eval.json` and `predictions.svg/.png`.
+    fn evaluate<M: ModuleT>(&self, net: &M, path: &Path) -> anyhow::Result<()> {
+        let (images, labels) = self.data.test_split();
+        let test = d2l_core::data::Dataset::new(images.clone(), labels.clone())?;
+        let test_acc = evaluate_accuracy(net, &mut d2l_core::data::DataLoader::new(test, 256)?)?;
+        let predictions = self.predictions(net)?;
+        self.run.dir.write_json(
+            "eval.json",
+            &serde_json::json!({ "checkpoint": path, "test_acc": test_acc, "predictions": predictions }),
+        )?;
+        println!("checkpoint {}: test acc {test_acc:.4}", path.display());
+        println!("wrote {}", self.run.dir.path().display());
+        Ok(())
+    }
+
+    /// The book's `predict_ch3` on the first six test images, drawn into `predictions`.
+    fn predictions<M: ModuleT>(&self, net: &M) -> anyhow::Result<Vec<Prediction>> {
+        let (images, labels) = self.data.test_split();
+        let predictions =
+            d2l_core::classifier::predict(net, images, labels, self.data.class_names(), 6)?;
+        let titles: Vec<String> = predictions
+            .iter()
+            .map(|p| format!("{}\n{}", p.truth, p.predicted))
+            .collect();
+        let stem = self.run.dir.file("predictions");
+        show_images(images, D::SIDE, (1, 6), &titles, &stem)?;
+        Ok(predictions)
+    }
+}
+
+/// The book's `show_images`: the first `rows × cols` images of `images` (one flattened
+/// `side × side` image per row) in a grid with `titles`, 1.5 inches per image, saved as
+/// `<stem>.svg` and `<stem>.png`.
+pub fn show_images(
+    images: &Tensor,
+    side: usize,
+    (rows, cols): (usize, usize),
+    titles: &[String],
+    stem: &Path,
+) -> anyhow::Result<()> {
+    let n = (rows * cols).min(images.dim(0)?);
+    let pixels: Vec<Vec<f32>> = images.narrow(0, 0, n)?.to_vec2()?;
+    let untitled = String::new();
+    let grid = pixels
+        .into_iter()
+        .zip(titles.iter().chain(std::iter::repeat(&untitled)))
+        .fold(ImageGrid::new(rows, cols, 1.5), |grid, (pixels, title)| {
+            let image = GrayImage {
+                height: side,
+                width: side,
+                pixels,
+            };
+            grid.push(image, title.clone())
+        });
+    grid.save(stem)?;
+    Ok(())
+}
+
+/// Reads a safetensors checkpoint into a name → tensor map on `device`; a missing or
+/// unreadable file is the user's error.
+pub fn read_checkpoint(path: &Path, device: &Device) -> anyhow::Result<HashMap<String, Tensor>> {
+    if !path.is_file() {
+        anyhow::bail!(InputError::new(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("cannot read checkpoint {}: no such file", path.display()),
+        )));
+    }
+    candle_core::safetensors::load(path, device)
+        .map_err(InputError::new)
+        .with_context(|| {
+            format!(
+                "cannot read checkpoint {} (is it a model.safetensors written by a run?)",
+                path.display()
+            )
+        })
+}
+
+impl Chapter {
+    /// The `main` of a Fashion-MNIST classifier chapter. It adds `--data-dir`, `--checkpoint`
+    /// and `--eval-only` to the chapter's flags `A`, loads the data, and then either evaluates
+    /// the checkpoint (rebuilt with `from_tensors`) or calls `train`. When `train` returns a
+    /// model and its summary, they are recorded and reported ([`ClassifierRun::finish`]);
+    /// `None` means `train` reported its own results (a sweep, say).
+    pub fn classifier<D, A, M, F>(
+        self,
+        from_tensors: fn(&HashMap<String, Tensor>) -> d2l_core::Result<M>,
+        train: F,
+    ) -> std::process::ExitCode
+    where
+        D: ImageData,
+        A: clap::Args + Serialize + Validate,
+        M: Classifier,
+        F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<Option<(M, Summary)>>,
+    {
+        self.main(|args: WithData<A>, run: &Run| {
+            let data = D::load(args.data.data_dir.as_deref(), &run.device)?;
+            run.record("data_dir", &data.dir())?;
+            let classifier = ClassifierRun { run, data };
+            if let Some(path) = &args.data.checkpoint {
+                let tensors = read_checkpoint(path, &run.device)?;
+                let net = from_tensors(&tensors)
+                    .map_err(InputError::new)
+                    .with_context(|| format!("checkpoint {}", path.display()))?;
+                return classifier.evaluate(&net, path);
+            }
+            match train(args.chapter, &classifier)? {
+                Some((net, summary)) => classifier.finish(&net, &summary),
+                None => Ok(()),
+            }
+        })
+    }
+}

@@ -1,0 +1,29 @@
+//! # d2l-experiment
+//!
+//! Running a d2l-rs chapter from the command line: the experiment harness that every chapter
+//! binary goes through, kept apart from the book's library (`d2l-core`) so that course
+//! material links the library without a command-line parser or a progress bar.
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`runner`] | the generic chapter `main`: flags, validation, threads, run folder, `config.json`, exit status |
+//! | [`classifier`] | the Fashion-MNIST chapters: data, training with records, checkpoint, `--eval-only`, `predict_ch3` |
+//! | [`args`] | the shared flags (`--threads`, `--device`, `--out`, `--quiet`) and the data flags |
+//! | [`run_dir`] | the run folder and its atomic JSON, CSV and safetensors files |
+//! | [`record`] | `config.json`: hyperparameters, device, threads, CPU, versions |
+//! | [`progress`] | progress bar on a terminal, plain lines elsewhere |
+//! | [`animator`] | the book's `Animator`: `metrics.csv` and the training figure after every epoch |
+//! | [`exit`] | one-line errors and exit statuses |
+
+pub mod animator;
+pub mod args;
+pub mod classifier;
+pub mod exit;
+pub mod progress;
+pub mod record;
+pub mod run_dir;
+pub mod runner;
+
+pub use exit::InputError;
+pub use run_dir::RunDir;
+pub use runner::{Chapter, Run};

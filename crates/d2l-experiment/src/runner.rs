@@ -1,0 +1,199 @@
+//! One generic chapter `main`: parse the chapter's flags and the shared ones, validate, pin
+//! the threads, create the run folder, write `config.json`, run the chapter's body, and end
+//! with one clear line and the right exit status.
+//!
+//! A chapter's `main.rs` is its own flags and one call:
+//!
+//! ```no_run
+//! use d2l_core::validate::Validate;
+//!
+//! /// The chapter's hyperparameters: flags, defaults and help text in one place.
+//! #[derive(clap::Args, serde::Serialize)]
+//! struct Config {
+//!     /// Learning rate.
+//!     #[arg(long, default_value_t = 0.1)]
+//!     lr: f64,
+//! }
+//!
+//! impl Validate for Config {
+//!     fn validate(&self) -> d2l_core::Result<()> {
+//!         d2l_core::validate::positive_f64("lr", self.lr)
+//!     }
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     d2l_experiment::chapter!().main(|config: Config, run| {
+//!         run.dir.write_json("summary.json", &serde_json::json!({ "lr": config.lr }))?;
+//!         Ok(())
+//!     })
+//! }
+//! ```
+
+use std::cell::RefCell;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use candle_core::Device;
+use clap::{Args, Command, FromArgMatches};
+use d2l_core::validate::{self, Validate};
+use serde::Serialize;
+
+use crate::args::CommonArgs;
+use crate::exit::{default_sigpipe, exit_status, one_line};
+use crate::progress::EpochProgress;
+use crate::record::{RunConfig, Runtime};
+use crate::run_dir::RunDir;
+
+/// A chapter binary: its name, description and version (from its `Cargo.toml`, see
+/// [`chapter!`](crate::chapter)) and its default thread count.
+#[derive(Clone, Debug)]
+pub struct Chapter {
+    name: &'static str,
+    about: &'static str,
+    version: &'static str,
+    default_threads: Option<usize>,
+}
+
+/// The [`Chapter`] of the crate this is written in, from its `Cargo.toml`.
+#[macro_export]
+macro_rules! chapter {
+    () => {
+        $crate::Chapter::new(
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_DESCRIPTION"),
+            env!("CARGO_PKG_VERSION"),
+        )
+    };
+}
+
+/// A started run: its folder, the device, and whether to show progress.
+pub struct Run {
+    /// The run folder.
+    pub dir: RunDir,
+    /// The device every tensor of the run lives on (`--device`).
+    pub device: Device,
+    /// `--quiet`: no progress, only the final lines.
+    pub quiet: bool,
+    config: RefCell<serde_json::Value>,
+}
+
+impl Run {
+    /// Progress on the terminal, or `None` with `--quiet`.
+    pub fn progress(&self) -> Option<EpochProgress> {
+        (!self.quiet).then(EpochProgress::new)
+    }
+
+    /// Adds `key: value` to the run's `config.json` (for facts known only after start-up,
+    /// such as the data folder that was found).
+    pub fn record<T: Serialize>(&self, key: &str, value: &T) -> anyhow::Result<()> {
+        let mut config = self.config.borrow_mut();
+        config[key] = serde_json::to_value(value)?;
+        self.dir.write_json("config.json", &*config)?;
+        Ok(())
+    }
+
+    /// Adds where the run's records are to a training error.
+    fn explain(&self, error: anyhow::Error) -> anyhow::Error {
+        let diverged = error
+            .chain()
+            .any(|c| matches!(c.downcast_ref(), Some(d2l_core::Error::Diverged { .. })));
+        if diverged {
+            error.context(format!(
+                "the records of the epochs before it are in {}",
+                self.dir.path().display()
+            ))
+        } else {
+            error
+        }
+    }
+}
+
+impl Chapter {
+    /// A chapter binary called `name`. Use [`chapter!`](crate::chapter) to fill it from the
+    /// crate's `Cargo.toml`.
+    pub fn new(name: &'static str, about: &'static str, version: &'static str) -> Self {
+        Self {
+            name,
+            about,
+            version,
+            default_threads: None,
+        }
+    }
+
+    /// Runs on one thread unless `--threads` says otherwise: for the small chapters, whose
+    /// products are too small for threads to pay.
+    pub fn single_threaded(mut self) -> Self {
+        self.default_threads = Some(1);
+        self
+    }
+
+    /// The chapter's name, e.g. `mlp-scratch`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Parses `A` and the shared flags, validates, starts the run and calls `body`. Returns
+    /// the exit status: 0, 1, or 2 for the user's input.
+    pub fn main<A, F>(self, body: F) -> ExitCode
+    where
+        A: Args + Serialize + Validate,
+        F: FnOnce(A, &Run) -> anyhow::Result<()>,
+    {
+        default_sigpipe();
+        let command = Command::new(self.name)
+            .version(self.version)
+            .about(self.about)
+            .allow_negative_numbers(true);
+        let matches = CommonArgs::augment_args(A::augment_args(command)).get_matches();
+        let result = (|| {
+            let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
+            let common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
+            args.validate()?;
+            let run = self.start(&args, &common)?;
+            body(args, &run).map_err(|e| run.explain(e))
+        })();
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {}", one_line(&error));
+                ExitCode::from(exit_status(&error))
+            }
+        }
+    }
+
+    /// Pins the threads, creates the run folder and writes `config.json`.
+    fn start<A: Serialize>(&self, args: &A, common: &CommonArgs) -> anyhow::Result<Run> {
+        let threads = match common.threads.or(self.default_threads) {
+            Some(t) => {
+                validate::positive_usize("threads", t)?;
+                t
+            }
+            None => candle_core::utils::get_num_threads(),
+        };
+        // candle's own matrix products read the thread count from the environment (and parse
+        // /proc/cpuinfo on every product when it is unset).
+        // SAFETY: this runs at start-up, before the program has started any other thread.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+        d2l_core::ops::set_num_threads(threads);
+        let device = common.device.device();
+        let dir = RunDir::create(
+            common
+                .out
+                .clone()
+                .unwrap_or_else(|| RunDir::default_path(self.name)),
+        )?;
+        let config = serde_json::to_value(RunConfig {
+            chapter: self.name,
+            config: args,
+            runtime: Runtime::new(&device, threads, self.version),
+        })
+        .context("recording the configuration")?;
+        dir.write_json("config.json", &config)?;
+        Ok(Run {
+            dir,
+            device,
+            quiet: common.quiet,
+            config: RefCell::new(config),
+        })
+    }
+}

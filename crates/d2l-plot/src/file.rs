@@ -1,0 +1,43 @@
+//! Atomic file writes: the bytes go to a temporary file in the target's folder, which is
+//! synced and renamed over the target, so a crash never leaves a half-written file. The
+//! experiment harness writes its run records the same way.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Writes `bytes` to `path` atomically. On error nothing is left behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes a file atomically: `fill` writes into a temporary file next to `path`, which is
+/// then synced and renamed over `path`.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let io = |action, path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(io("cannot create a temporary file in", dir))?;
+    fill(tmp.as_file_mut())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io("cannot write", path))?;
+    tmp.persist(path)
+        .map_err(|e| io("cannot write", path)(e.error))?;
+    Ok(())
+}
