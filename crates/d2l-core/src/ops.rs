@@ -9,6 +9,10 @@
 //!   it, a third of the FLOPs of a 784-256-10 training step. The bias gradient is a product
 //!   with a row of ones instead of a strided column sum.
 //! - [`linear_layer`]: the same for a candle-nn [`Linear`] layer (weight `(out, in)`).
+//! - [`maximum`]: the elementwise maximum of two tensors, `torch.max(X, A)` (the book's
+//!   hand-written ReLU is `max(X, 0)`). Its backward pass is one fused loop, where candle's
+//!   own `maximum` takes a dozen tensor operations, and it computes no gradient for an
+//!   argument that no variable depends on (the zeros of ReLU).
 //!
 //! Matrix products use [`num_threads`] threads (at least [`PARALLEL_MIN_MACS`] multiply-adds
 //! per product; smaller ones run on one thread, which is faster for them).
@@ -25,7 +29,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
+use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 use candle_nn::Linear;
 
 /// `x @ w + b` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed `(n, k)` weight
@@ -42,6 +46,13 @@ pub fn linear_layer(layer: &Linear, x: &Tensor) -> candle_core::Result<Tensor> {
         Some(b) => linear(x, &layer.weight().t()?, b),
         None => candle_core::Module::forward(layer, x),
     }
+}
+
+/// `torch.max(a, b)`: the elementwise maximum of two f32 tensors of the same shape. The
+/// gradient goes to the larger argument, half to each where they are equal (as PyTorch
+/// splits it), and none to an argument that does not depend on a variable.
+pub fn maximum(a: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
+    a.apply_op2(b, Maximum)
 }
 
 /// Products with fewer multiply-adds than this run on one thread.
@@ -215,5 +226,104 @@ impl CustomOp3 for Linear3 {
             None
         };
         Ok((dx, Some(dw), Some(db)))
+    }
+}
+
+/// `a` and `b` as f32 slices of the same shape, contiguous.
+fn same_shape_f32<'a>(
+    (s1, l1): (&'a CpuStorage, &Layout),
+    (s2, l2): (&'a CpuStorage, &Layout),
+    op: &str,
+) -> candle_core::Result<(&'a [f32], &'a [f32])> {
+    if l1.shape() != l2.shape() {
+        candle_core::bail!("{op}: shapes {:?} and {:?} differ", l1.shape(), l2.shape());
+    }
+    let slice = |s: &'a CpuStorage, l: &Layout| -> candle_core::Result<&'a [f32]> {
+        match (s, l.contiguous_offsets()) {
+            (CpuStorage::F32(v), Some((start, end))) => Ok(&v[start..end]),
+            (CpuStorage::F32(_), None) => candle_core::bail!("{op}: arguments must be contiguous"),
+            _ => candle_core::bail!("{op}: arguments must be f32"),
+        }
+    };
+    Ok((slice(s1, l1)?, slice(s2, l2)?))
+}
+
+/// The op behind [`maximum`].
+struct Maximum;
+
+impl CustomOp2 for Maximum {
+    fn name(&self) -> &'static str {
+        "d2l-maximum"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (a, b) = same_shape_f32((s1, l1), (s2, l2), "maximum")?;
+        let out = a
+            .iter()
+            .zip(b)
+            .map(|(&x, &y)| if x >= y { x } else { y })
+            .collect();
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        a: &Tensor,
+        b: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        let (a, b, g) = (a.contiguous()?, b.contiguous()?, grad_res.contiguous()?);
+        let share = |mine: &Tensor, other: &Tensor| -> candle_core::Result<Option<Tensor>> {
+            if !mine.track_op() {
+                return Ok(None);
+            }
+            mine.apply_op3_no_bwd(other, &g, &MaximumGrad).map(Some)
+        };
+        Ok((share(&a, &b)?, share(&b, &a)?))
+    }
+}
+
+/// The gradient [`maximum`] passes to its first argument `x` against `y`: `g` where `x > y`,
+/// `g / 2` where they are equal, 0 elsewhere.
+struct MaximumGrad;
+
+impl CustomOp3 for MaximumGrad {
+    fn name(&self) -> &'static str {
+        "d2l-maximum-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+        s3: &CpuStorage,
+        l3: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (x, y) = same_shape_f32((s1, l1), (s2, l2), "maximum backward")?;
+        let (_, g) = same_shape_f32((s1, l1), (s3, l3), "maximum backward")?;
+        let out = x
+            .iter()
+            .zip(y)
+            .zip(g)
+            .map(|((&x, &y), &g)| {
+                if x > y {
+                    g
+                } else if x == y {
+                    0.5 * g
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }

@@ -5,15 +5,16 @@ use std::collections::HashMap;
 
 use candle_core::{DType, Device, Module, Tensor, Var};
 use d2l_core::classifier::{Classifier, named_tensor};
-use d2l_core::ops::linear;
+use d2l_core::ops::{linear, maximum};
 use d2l_core::rng::SeededRng;
 use d2l_core::{Error, Result, init};
 
-/// The book's hand-written ReLU: the elementwise maximum of `x` and zero.
+/// The book's hand-written ReLU: the elementwise maximum of `x` and zero (`maximum` is
+/// `torch.max`, see d2l_core::ops).
 // ANCHOR: relu
 pub fn relu(x: &Tensor) -> candle_core::Result<Tensor> {
     let a = x.zeros_like()?;
-    x.maximum(&a)
+    maximum(x, &a)
 }
 // ANCHOR_END: relu
 

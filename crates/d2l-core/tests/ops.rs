@@ -1,0 +1,106 @@
+//! The fast operations against candle's autograd of the plain composition.
+
+use candle_core::{Device, Tensor, Var};
+use d2l_core::ops::{linear, maximum};
+use d2l_core::rng;
+
+fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
+    (a - b)
+        .unwrap()
+        .abs()
+        .unwrap()
+        .max_all()
+        .unwrap()
+        .to_scalar()
+        .unwrap()
+}
+
+#[test]
+fn linear_matches_the_plain_composition_and_skips_the_datas_gradient() {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(0);
+    for (x_is_variable, transposed) in [(false, false), (true, false), (true, true)] {
+        let x_data = rng::normal(&mut r, (37, 19), 0.0, 1.0, &d).unwrap();
+        let x_var = Var::from_tensor(&x_data).unwrap();
+        let x = if x_is_variable {
+            x_var.as_tensor().clone()
+        } else {
+            x_data.clone()
+        };
+        // A transposed (n, k) weight, as candle-nn's Linear stores it, works through strides.
+        let w_store = if transposed {
+            rng::normal(&mut r, (23, 19), 0.0, 0.3, &d).unwrap()
+        } else {
+            rng::normal(&mut r, (19, 23), 0.0, 0.3, &d).unwrap()
+        };
+        let w = Var::from_tensor(&w_store).unwrap();
+        let b = Var::from_tensor(&rng::normal(&mut r, 23, 0.0, 0.3, &d).unwrap()).unwrap();
+        let w_used = if transposed {
+            w.as_tensor().t().unwrap()
+        } else {
+            w.as_tensor().clone()
+        };
+        let target = rng::normal(&mut r, (37, 23), 0.0, 1.0, &d).unwrap();
+
+        let plain = x
+            .matmul(&w_used)
+            .unwrap()
+            .broadcast_add(b.as_tensor())
+            .unwrap();
+        let fast = linear(&x, &w_used, b.as_tensor()).unwrap();
+        assert!(max_diff(&plain, &fast) < 1e-5, "forward");
+
+        let loss = |y: &Tensor| (y - &target).unwrap().sqr().unwrap().sum_all().unwrap();
+        let g_plain = loss(&plain).backward().unwrap();
+        let g_fast = loss(&fast).backward().unwrap();
+        for (name, v) in [("w", &w), ("b", &b)] {
+            let (p, f) = (g_plain.get(v).unwrap(), g_fast.get(v).unwrap());
+            assert!(max_diff(p, f) < 1e-4, "d{name}: {}", max_diff(p, f));
+        }
+        match (x_is_variable, g_fast.get(&x_var)) {
+            (true, Some(gx)) => assert!(max_diff(g_plain.get(&x_var).unwrap(), gx) < 1e-4),
+            (false, None) => {}
+            (want, got) => panic!("x variable {want}, gradient present {}", got.is_some()),
+        }
+    }
+}
+
+#[test]
+fn maximum_matches_candles_maximum_with_its_gradients() {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(1);
+    let a = Var::from_tensor(&rng::normal(&mut r, (64, 33), 0.0, 1.0, &d).unwrap()).unwrap();
+    let b = Var::from_tensor(&rng::normal(&mut r, (64, 33), 0.0, 1.0, &d).unwrap()).unwrap();
+    // Ties (here where both are 0.5) split the gradient in half, as in candle and PyTorch.
+    let tie = Var::new(&[0.5f32, 2.0, -1.0], &d).unwrap();
+    let other = Tensor::new(&[0.5f32, 1.0, 3.0], &d).unwrap();
+    let weights = rng::normal(&mut r, (64, 33), 0.0, 1.0, &d).unwrap();
+    let plain = a.as_tensor().maximum(b.as_tensor()).unwrap();
+    let fast = maximum(a.as_tensor(), b.as_tensor()).unwrap();
+    assert_eq!(max_diff(&plain, &fast), 0.0);
+    let g_plain = (&plain * &weights)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    let g_fast = (&fast * &weights)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    for v in [&a, &b] {
+        assert!(max_diff(g_plain.get(v).unwrap(), g_fast.get(v).unwrap()) < 1e-6);
+    }
+    let g = maximum(tie.as_tensor(), &other)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert_eq!(
+        g.get(&tie).unwrap().to_vec1::<f32>().unwrap(),
+        [0.5, 1.0, 0.0]
+    );
+}
