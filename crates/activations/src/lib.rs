@@ -18,7 +18,7 @@
 //!
 //! ```
 //! use activations::{Activation, grid};
-//! let x = grid().unwrap();
+//! let x = grid(&candle_core::Device::Cpu).unwrap();
 //! let (y, dy) = Activation::Sigmoid.value_and_autograd(&x).unwrap();
 //! let peak = dy.max_all().unwrap().to_scalar::<f32>().unwrap();
 //! assert!((peak - 0.25).abs() < 1e-6);

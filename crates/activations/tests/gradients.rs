@@ -11,7 +11,7 @@ fn argmax(v: &[f32]) -> (usize, f32) {
 
 #[test]
 fn the_grid_has_160_points_from_minus_8_to_7_9() {
-    let x: Vec<f32> = grid().unwrap().to_vec1().unwrap();
+    let x: Vec<f32> = grid(&candle_core::Device::Cpu).unwrap().to_vec1().unwrap();
     assert_eq!(x.len(), 160);
     assert_eq!(x[0], -8.0);
     assert!((x[159] - 7.9).abs() < 1e-6);
@@ -20,7 +20,7 @@ fn the_grid_has_160_points_from_minus_8_to_7_9() {
 
 #[test]
 fn sigmoid_and_tanh_gradients_peak_at_zero() {
-    let x = grid().unwrap();
+    let x = grid(&candle_core::Device::Cpu).unwrap();
     let (_, ds) = Activation::Sigmoid.value_and_autograd(&x).unwrap();
     let (i, peak) = argmax(&ds.to_vec1().unwrap());
     assert_eq!((i, peak), (80, 0.25));
@@ -37,7 +37,7 @@ fn sigmoid_and_tanh_gradients_peak_at_zero() {
 
 #[test]
 fn autograd_matches_the_closed_forms() {
-    let x = grid().unwrap();
+    let x = grid(&candle_core::Device::Cpu).unwrap();
     for act in [
         Activation::Sigmoid,
         Activation::Tanh,
@@ -54,7 +54,7 @@ fn autograd_matches_the_closed_forms() {
 
 #[test]
 fn relu_at_zero_follows_the_book_in_closed_form_and_candle_in_autograd() {
-    let x = grid().unwrap();
+    let x = grid(&candle_core::Device::Cpu).unwrap();
     let closed: Vec<f32> = relu_grad(&x).unwrap().to_vec1().unwrap();
     let (_, auto) = Activation::Relu.value_and_autograd(&x).unwrap();
     let auto: Vec<f32> = auto.to_vec1().unwrap();
@@ -65,7 +65,7 @@ fn relu_at_zero_follows_the_book_in_closed_form_and_candle_in_autograd() {
 
 #[test]
 fn prelu_and_swish_derivatives_match_finite_differences() {
-    let x = grid().unwrap();
+    let x = grid(&candle_core::Device::Cpu).unwrap();
     let xs: Vec<f32> = x.to_vec1().unwrap();
     for act in [
         Activation::Prelu { alpha: 0.25 },
@@ -85,5 +85,5 @@ fn prelu_and_swish_derivatives_match_finite_differences() {
 
 #[test]
 fn tanh_plus_one_is_twice_the_sigmoid_of_twice_x() {
-    assert!(tanh_sigmoid_identity_gap(&grid().unwrap()).unwrap() < 1e-6);
+    assert!(tanh_sigmoid_identity_gap(&grid(&candle_core::Device::Cpu).unwrap()).unwrap() < 1e-6);
 }

@@ -26,7 +26,7 @@ fn centered_layer_subtracts_the_mean() {
 #[test]
 fn my_linear_has_the_books_shapes_and_is_non_negative() {
     let mut r = rng::seeded(1);
-    let layer = MyLinear::new(5, 3, &mut r).unwrap();
+    let layer = MyLinear::new(5, 3, &mut r, &Device::Cpu).unwrap();
     assert_eq!(layer.weight.dims(), [5, 3]);
     let y = layer
         .forward(&rng::uniform(&mut r, (2, 5), 0.0, 1.0, &CPU).unwrap())
@@ -45,7 +45,7 @@ fn my_linear_has_the_books_shapes_and_is_non_negative() {
 #[test]
 fn my_linear_gradients_match_finite_differences() {
     let mut r = rng::seeded(2);
-    let layer = MyLinear::new(4, 3, &mut r).unwrap();
+    let layer = MyLinear::new(4, 3, &mut r, &Device::Cpu).unwrap();
     let x = rng::normal(&mut r, (5, 4), 0.0, 1.0, &CPU).unwrap();
     // Scalar objective: sum of squares of the output.
     let f = |l: &MyLinear| l.forward(&x).unwrap().sqr().unwrap().sum_all().unwrap();
@@ -81,7 +81,7 @@ fn my_linear_gradients_match_finite_differences() {
 
 #[test]
 fn training_through_both_custom_layers_lowers_the_loss() {
-    let losses = train_demo(5, 0.01, 0).unwrap();
+    let losses = train_demo(5, 0.01, 0, &Device::Cpu).unwrap();
     assert_eq!(losses.len(), 6);
     assert!(losses[5] < 0.1 * losses[0], "{losses:?}");
 }
@@ -89,7 +89,7 @@ fn training_through_both_custom_layers_lowers_the_loss() {
 #[test]
 fn tensor_reduction_matches_the_double_loop_and_is_quadratic() {
     let mut r = rng::seeded(3);
-    let layer = TensorReduction::new(5, 3, &mut r).unwrap();
+    let layer = TensorReduction::new(5, 3, &mut r, &Device::Cpu).unwrap();
     let x = rng::normal(&mut r, (4, 5), 0.0, 1.0, &CPU).unwrap();
     let y: Vec<Vec<f32>> = layer.forward(&x).unwrap().to_vec2().unwrap();
     for (row, out) in x.to_vec2::<f32>().unwrap().iter().zip(&y) {
@@ -114,7 +114,7 @@ fn tensor_reduction_matches_the_double_loop_and_is_quadratic() {
 #[test]
 fn fourier_half_finds_constants_and_cosines() {
     let n = 16;
-    let layer = FourierHalf::new(n).unwrap();
+    let layer = FourierHalf::new(n, &Device::Cpu).unwrap();
     assert_eq!(layer.outputs(), n / 2);
     let constant = Tensor::full(1.5f32, (1, n), &CPU).unwrap();
     let y: Vec<Vec<f32>> = layer

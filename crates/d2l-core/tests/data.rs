@@ -88,7 +88,7 @@ fn batch_size_zero_and_mismatched_lengths_are_errors() {
 fn synthetic_data_and_least_squares_recover_w_and_b() {
     let mut r = rng::seeded(0);
     let (true_w, true_b) = ([2.0f32, -3.4], 4.2f32);
-    let (x, y) = synthetic_data(&true_w, true_b, 1000, &mut r).unwrap();
+    let (x, y) = synthetic_data(&true_w, true_b, 1000, &mut r, &Device::Cpu).unwrap();
     assert_eq!(x.dims(), [1000, 2]);
     assert_eq!(y.dims(), [1000, 1]);
     // Solve the normal equations [X 1]^T [X 1] θ = [X 1]^T y in f64.

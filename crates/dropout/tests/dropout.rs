@@ -1,7 +1,6 @@
 //! dropout_layer's contract, the train/eval switch, and the book's numbers.
 
 use candle_core::{DType, Device, ModuleT, Tensor};
-use d2l_core::classifier::Recording;
 use d2l_core::dropout::Dropout;
 use d2l_core::rng;
 use dropout::{Config, Variant, build, dropout_layer, run};
@@ -83,7 +82,7 @@ fn evaluation_mode_is_deterministic_and_mask_free() {
     let x = rng::normal(&mut rng::seeded(1), (8, 32), 0.0, 1.0, &CPU).unwrap();
     let eval: Vec<Vec<f32>> = layer.forward_t(&x, false).unwrap().to_vec2().unwrap();
     assert_eq!(eval, x.to_vec2::<f32>().unwrap());
-    let net = build(&Config::default(), Variant::Scratch).unwrap();
+    let net = build(&Config::default(), Variant::Scratch, &CPU).unwrap();
     let images = rng::uniform(&mut rng::seeded(2), (4, 784), 0.0, 1.0, &CPU).unwrap();
     let a: Vec<Vec<f32>> = net.forward_t(&images, false).unwrap().to_vec2().unwrap();
     let b: Vec<Vec<f32>> = net.forward_t(&images, false).unwrap().to_vec2().unwrap();
@@ -96,9 +95,9 @@ fn evaluation_mode_is_deterministic_and_mask_free() {
 
 #[test]
 fn default_runs_reach_the_books_numbers() {
-    let data = FashionMnist::load(None).unwrap();
+    let data = FashionMnist::load(None, &CPU).unwrap();
     for variant in [Variant::Scratch, Variant::Concise] {
-        let (_, s) = run(&Config::default(), variant, &data, Recording::default()).unwrap();
+        let (_, s) = run(&Config::default(), variant, &data, &mut ()).unwrap();
         assert!(
             (0.83..=0.88).contains(&s.test_acc),
             "{variant:?}: test acc {}",

@@ -10,7 +10,7 @@ fn bad_hyperparameters_exit_2_with_one_line() {
             "lr must be a finite number > 0, got NaN",
         ),
         (
-            vec!["--epochs", "0"],
+            vec!["--num-epochs", "0"],
             "num_epochs must be at least 1, got 0",
         ),
         (

@@ -1,4 +1,5 @@
-//! The binary as a user runs it: bad flags exit 2 with one clear line and write nothing.
+//! The binary as a user runs it: a short run leaves a complete record that `--eval-only`
+//! reloads; bad flags exit 2 with one clear line and write nothing.
 
 use std::process::Command;
 
@@ -31,7 +32,7 @@ fn bad_hyperparameters_exit_2_with_one_line() {
             "batch_size must be at least 1, got 0",
         ),
         (
-            vec!["--epochs", "0"],
+            vec!["--num-epochs", "0"],
             "num_epochs must be at least 1, got 0",
         ),
         (
@@ -40,7 +41,7 @@ fn bad_hyperparameters_exit_2_with_one_line() {
         ),
         (
             vec!["--sweep-lrs", "0.1,-2"],
-            "lr must be a finite number > 0, got -2",
+            "sweep_lrs must be a finite number > 0, got -2",
         ),
     ] {
         let mut args = flags.clone();
@@ -75,4 +76,61 @@ fn a_diverging_run_stops_with_the_learning_rate_advice() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+fn read_json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (train, eval) = (dir.path().join("train"), dir.path().join("eval"));
+    let (code, stdout, stderr) = mlp(&[
+        "--num-epochs",
+        "1",
+        "--seed",
+        "3",
+        "--threads",
+        "1",
+        "--out",
+        train.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("final: train loss"), "{stdout}");
+    for file in [
+        "config.json",
+        "metrics.csv",
+        "summary.json",
+        "training.svg",
+        "training.png",
+        "predictions.png",
+        "model.safetensors",
+    ] {
+        assert!(train.join(file).is_file(), "{file} missing");
+    }
+    let config = read_json(&train.join("config.json"));
+    assert_eq!(config["chapter"], "mlp-scratch");
+    assert_eq!(config["config"]["seed"], 3);
+    assert_eq!(config["config"]["num_epochs"], 1);
+    assert_eq!(config["runtime"]["threads"], 1);
+    assert_eq!(config["runtime"]["device"], "cpu");
+    assert_eq!(config["runtime"]["version"], env!("CARGO_PKG_VERSION"));
+    assert!(config["runtime"]["cpu"].as_str().is_some_and(|c| !c.is_empty()));
+    let metrics = std::fs::read_to_string(train.join("metrics.csv")).unwrap();
+    assert_eq!(metrics.lines().next(), Some("epoch,train_loss,train_acc,test_acc,seconds"));
+    assert_eq!(metrics.lines().count(), 2);
+    let summary = read_json(&train.join("summary.json"));
+
+    let checkpoint = train.join("model.safetensors");
+    let (code, stdout, stderr) = mlp(&[
+        "--eval-only",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--out",
+        eval.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("test acc"), "{stdout}");
+    assert_eq!(read_json(&eval.join("eval.json"))["test_acc"], summary["test_acc"]);
 }

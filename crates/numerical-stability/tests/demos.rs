@@ -1,10 +1,13 @@
 //! The section's claims, checked on seeded runs.
 
+use candle_core::Device;
 use numerical_stability::{exploding, symmetry, vanishing, xavier};
+
+const CPU: Device = Device::Cpu;
 
 #[test]
 fn the_sigmoid_gradient_vanishes_away_from_zero() {
-    let (x, _, g) = vanishing::sigmoid_and_gradient().unwrap();
+    let (x, _, g) = vanishing::sigmoid_and_gradient(&CPU).unwrap();
     assert_eq!(x.len(), 160);
     assert_eq!(g[80], 0.25);
     assert!(g[0] < 4e-4 && g[159] < 4e-4);
@@ -12,11 +15,11 @@ fn the_sigmoid_gradient_vanishes_away_from_zero() {
 
 #[test]
 fn the_product_of_100_matrices_explodes_to_about_1e25() {
-    let (_, m) = exploding::product_of_random_matrices(0, 100).unwrap();
+    let (_, m) = exploding::product_of_random_matrices(0, 100, &CPU).unwrap();
     let l = exploding::log10_max_abs(&m).unwrap();
     assert!((21.0..28.0).contains(&l), "log10 max|M| = {l}");
     // Over many seeds the median is near the theory's 24.5 and the book's 24.8.
-    let mut spread = exploding::spread(200, 100).unwrap();
+    let mut spread = exploding::spread(200, 100, &CPU).unwrap();
     spread.sort_by(f64::total_cmp);
     let median = spread[100];
     assert!((23.5..26.0).contains(&median), "median {median}");
@@ -25,7 +28,7 @@ fn the_product_of_100_matrices_explodes_to_about_1e25() {
 #[test]
 fn only_xavier_keeps_the_variance_constant_through_depth() {
     let depth = 10;
-    let v = |s| xavier::variance_per_layer(s, depth, 256, 512, 0).unwrap();
+    let v = |s| xavier::variance_per_layer(s, depth, 256, 512, 0, &CPU).unwrap();
     let big = v(xavier::Scheme::StandardNormal);
     let small = v(xavier::Scheme::SmallNormal);
     assert!(big[depth] > 1e20, "N(0,1) explodes: {}", big[depth]);
@@ -47,7 +50,7 @@ fn only_xavier_keeps_the_variance_constant_through_depth() {
 fn xavier_sample_variance_is_within_5_percent_for_a_large_layer() {
     let mut r = d2l_core::rng::seeded(3);
     for scheme in [xavier::Scheme::XavierNormal, xavier::Scheme::XavierUniform] {
-        let w = scheme.weight(&mut r, 800, 1200).unwrap();
+        let w = scheme.weight(&mut r, (800, 1200), &CPU).unwrap();
         let var = w
             .sqr()
             .unwrap()
@@ -65,7 +68,7 @@ fn xavier_sample_variance_is_within_5_percent_for_a_large_layer() {
 
 #[test]
 fn constant_init_keeps_hidden_units_identical_and_dropout_breaks_the_tie() {
-    let (plain, plain_loss) = symmetry::train_constant_net(4, 50, None, 0).unwrap();
+    let (plain, plain_loss) = symmetry::train_constant_net(4, 50, None, 0, &CPU).unwrap();
     assert_eq!(
         plain.hidden_unit_spread().unwrap(),
         0.0,
@@ -75,7 +78,7 @@ fn constant_init_keeps_hidden_units_identical_and_dropout_breaks_the_tie() {
     let w: Vec<Vec<f32>> = plain.w1.as_tensor().to_vec2().unwrap();
     assert!(w[0].iter().any(|v| (v - 0.5).abs() > 1e-3));
     assert!(plain_loss.is_finite());
-    let (dropped, _) = symmetry::train_constant_net(4, 50, Some(0.5), 0).unwrap();
+    let (dropped, _) = symmetry::train_constant_net(4, 50, Some(0.5), 0, &CPU).unwrap();
     assert!(
         dropped.hidden_unit_spread().unwrap() > 1e-3,
         "dropout separates the units"
