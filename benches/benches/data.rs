@@ -1,6 +1,6 @@
 //! Loading and batching Fashion-MNIST.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use fashion_mnist::{FashionMnist, locate};
 
 fn data(c: &mut Criterion) {
@@ -19,4 +19,4 @@ fn data(c: &mut Criterion) {
 }
 
 criterion_group!(benches, data);
-criterion_main!(benches);
+d2l_benches::bench_main!(benches);

@@ -3,10 +3,9 @@
 //! throughput in elements, so GFLOP/s = 2·n³ / time.
 
 use candle_core::{Device, Tensor};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
 fn matmul(c: &mut Criterion) {
-    d2l_core::device::set_threads(None);
     let mut group = c.benchmark_group("matmul");
     group.sample_size(10);
     let mut r = d2l_core::rng::seeded(0);
@@ -22,4 +21,4 @@ fn matmul(c: &mut Criterion) {
 }
 
 criterion_group!(benches, matmul);
-criterion_main!(benches);
+d2l_benches::bench_main!(benches);

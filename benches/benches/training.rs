@@ -2,15 +2,16 @@
 //! Fashion-MNIST, the evaluation pass, the small regression chapters, and activation
 //! forward+backward. Run one topic with e.g. `cargo bench -- epoch/mlp-scratch`.
 
+use candle_core::Device;
 use candle_nn::Optimizer;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use d2l_core::classifier::Classifier;
 use d2l_core::metrics::evaluate_accuracy;
 use d2l_core::{loss, train};
 use fashion_mnist::FashionMnist;
 
 fn data() -> FashionMnist {
-    FashionMnist::load(None).expect("Fashion-MNIST is committed under datasets/")
+    FashionMnist::load(None, &Device::Cpu).expect("Fashion-MNIST is committed under datasets/")
 }
 
 /// Benches one optimizer step and one epoch of `net`.
@@ -57,22 +58,24 @@ fn bench_classifier<M: Classifier>(
 }
 
 fn classifiers(c: &mut Criterion) {
-    // As every binary does: pin the thread count (see d2l_core::device::set_threads).
-    d2l_core::device::set_threads(None);
     let data = data();
-    let scratch = mlp_scratch::build(&mlp_scratch::Config::default()).unwrap();
+    let scratch = mlp_scratch::build(&mlp_scratch::Config::default(), &Device::Cpu).unwrap();
     bench_classifier(c, "mlp-scratch", &scratch, 0.1, &data);
-    let concise = mlp_concise::build(&mlp_concise::Config::default()).unwrap();
+    let concise = mlp_concise::build(&mlp_concise::Config::default(), &Device::Cpu).unwrap();
     bench_classifier(c, "mlp-concise", &concise, 0.1, &data);
-    let dropout_net =
-        dropout::build(&dropout::Config::default(), dropout::Variant::Scratch).unwrap();
+    let dropout_net = dropout::build(
+        &dropout::Config::default(),
+        dropout::Variant::Scratch,
+        &Device::Cpu,
+    )
+    .unwrap();
     bench_classifier(c, "dropout", &dropout_net, 0.5, &data);
 }
 
 fn regression(c: &mut Criterion) {
     let mut group = c.benchmark_group("regression");
     group.sample_size(10);
-    let poly = model_selection::PolyData::generate(0).unwrap();
+    let poly = model_selection::PolyData::generate(0, &Device::Cpu).unwrap();
     let cubic = model_selection::Fit {
         name: "normal".into(),
         num_features: 4,
@@ -83,7 +86,7 @@ fn regression(c: &mut Criterion) {
         b.iter(|| model_selection::train(&poly, &cubic, &config).unwrap())
     });
     let wd = weight_decay::Config::default();
-    let wd_data = weight_decay::Data::generate(&wd).unwrap();
+    let wd_data = weight_decay::Data::generate(&wd, &Device::Cpu).unwrap();
     group.bench_function("weight decay scratch, 100 epochs", |b| {
         b.iter(|| weight_decay::train(&wd_data, weight_decay::Variant::Scratch, 3.0, &wd).unwrap())
     });
@@ -91,7 +94,7 @@ fn regression(c: &mut Criterion) {
 }
 
 fn activation_grads(c: &mut Criterion) {
-    let x = activations::grid().unwrap();
+    let x = activations::grid(&Device::Cpu).unwrap();
     let mut group = c.benchmark_group("activations");
     for act in [
         activations::Activation::Relu,
@@ -107,4 +110,4 @@ fn activation_grads(c: &mut Criterion) {
 }
 
 criterion_group!(benches, classifiers, regression, activation_grads);
-criterion_main!(benches);
+d2l_benches::bench_main!(benches);

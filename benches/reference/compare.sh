@@ -39,7 +39,7 @@ tmp=$(mktemp -d)
 ours=() theirs=() loader=()
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 for round in $(seq "$rounds"); do
-    target/release/mlp-scratch --epochs "$epochs" --threads "$threads" --quiet --out "$tmp/r$round" > /dev/null
+    target/release/mlp-scratch --num-epochs "$epochs" --threads "$threads" --quiet --out "$tmp/r$round" > /dev/null
     # Median over the epochs of this round (the first epoch includes warm-up in both).
     s=$("$py" -c "import csv,statistics,sys; print(statistics.median(float(r['seconds']) for r in csv.DictReader(open(sys.argv[1]))))" "$tmp/r$round/metrics.csv")
     ours+=("$s")

@@ -7,13 +7,13 @@
 //!
 //! | module | what it draws |
 //! |---|---|
-//! | [`line`] | [`LinePlot`]: `d2l.plot` with `xlabel`, `ylim`, `yscale`, `fmts`, `legend` |
+//! | [`line`](mod@line) | [`LinePlot`]: `d2l.plot` with `xlabel`, `ylim`, `yscale`, `fmts`, `legend` |
 //! | [`histogram`] | [`Histogram`] |
 //! | [`images`] | [`ImageGrid`]: `d2l.show_images` |
 //! | [`figures`] | the animator's `train_ch3` figure, the loss curves of 4.4 and 4.5 |
 //! | [`figure`] | the [`Figure`] trait: size, drawing, SVG/PNG rendering and `save` |
 //! | [`style`] | formats (`"m--"`), scales, the book's axis style |
-//! | [`file`] | atomic writes |
+//! | [`file`](mod@file) | atomic writes |
 //!
 //! ```
 //! use d2l_plot::{Figure, LinePlot};

@@ -221,7 +221,7 @@ mod tests {
             Stroke::DashDot.pattern().unwrap(),
         );
         let lengths: Vec<i32> = pieces.iter().map(|p| p[p.len() - 1].0 - p[0].0).collect();
-        assert_eq!(lengths, [10, 2, 10, 2]);
+        assert_eq!(lengths, [10, 2, 10, 2, 2]);
     }
 
     #[test]

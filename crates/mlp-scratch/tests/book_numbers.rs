@@ -130,14 +130,20 @@ fn the_forward_equals_the_books_formula_in_plain_candle_ops() {
         &CPU,
     )
     .unwrap();
-    let x = d2l_core::rng::uniform(&mut d2l_core::rng::seeded(5), (64, 784), 0.0, 1.0, &CPU).unwrap();
+    let x =
+        d2l_core::rng::uniform(&mut d2l_core::rng::seeded(5), (64, 784), 0.0, 1.0, &CPU).unwrap();
     let p: Vec<Tensor> = net
         .parameters()
         .iter()
         .map(|v| v.as_tensor().clone())
         .collect();
     // relu(relu(X W1 + b1) W2 + b2) W3 + b3 with candle's matmul, add and maximum.
-    let affine = |h: &Tensor, k: usize| h.matmul(&p[2 * k]).unwrap().broadcast_add(&p[2 * k + 1]).unwrap();
+    let affine = |h: &Tensor, k: usize| {
+        h.matmul(&p[2 * k])
+            .unwrap()
+            .broadcast_add(&p[2 * k + 1])
+            .unwrap()
+    };
     let relu = |h: Tensor| h.maximum(&h.zeros_like().unwrap()).unwrap();
     let book = affine(&relu(affine(&relu(affine(&x, 0)), 1)), 2);
     let diff = (net.forward(&x).unwrap() - book)

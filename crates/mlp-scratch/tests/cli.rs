@@ -116,9 +116,16 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
     assert_eq!(config["runtime"]["threads"], 1);
     assert_eq!(config["runtime"]["device"], "cpu");
     assert_eq!(config["runtime"]["version"], env!("CARGO_PKG_VERSION"));
-    assert!(config["runtime"]["cpu"].as_str().is_some_and(|c| !c.is_empty()));
+    assert!(
+        config["runtime"]["cpu"]
+            .as_str()
+            .is_some_and(|c| !c.is_empty())
+    );
     let metrics = std::fs::read_to_string(train.join("metrics.csv")).unwrap();
-    assert_eq!(metrics.lines().next(), Some("epoch,train_loss,train_acc,test_acc,seconds"));
+    assert_eq!(
+        metrics.lines().next(),
+        Some("epoch,train_loss,train_acc,test_acc,seconds")
+    );
     assert_eq!(metrics.lines().count(), 2);
     let summary = read_json(&train.join("summary.json"));
 
@@ -132,5 +139,8 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("test acc"), "{stdout}");
-    assert_eq!(read_json(&eval.join("eval.json"))["test_acc"], summary["test_acc"]);
+    assert_eq!(
+        read_json(&eval.join("eval.json"))["test_acc"],
+        summary["test_acc"]
+    );
 }

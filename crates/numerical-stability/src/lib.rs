@@ -13,7 +13,8 @@
 //! ```
 //!
 //! ```
-//! let (_, product) = numerical_stability::exploding::product_of_random_matrices(0, 100).unwrap();
+//! let (_, product) = numerical_stability::exploding::product_of_random_matrices(0, 100, &candle_core::Device::Cpu)
+//!     .unwrap();
 //! let log10_max = numerical_stability::exploding::log10_max_abs(&product).unwrap();
 //! assert!((21.0..28.0).contains(&log10_max));
 //! ```

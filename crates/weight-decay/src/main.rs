@@ -31,10 +31,13 @@ struct Args {
 impl Validate for Args {
     fn validate(&self) -> d2l_core::Result<()> {
         self.config.validate()?;
-        self.lambdas
+        for &l in &self.lambdas {
+            validate::non_negative_f64("lambdas", l)?;
+        }
+        self.sweep
             .iter()
-            .chain(self.sweep.iter().flatten())
-            .try_for_each(|&l| validate::non_negative_f64("lambdas", l))
+            .flatten()
+            .try_for_each(|&l| validate::non_negative_f64("sweep", l))
     }
 }
 

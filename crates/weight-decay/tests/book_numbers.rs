@@ -98,7 +98,7 @@ fn bad_flags_exit_2() {
     for (flags, message) in [
         (
             vec!["--lambdas", "0,-3"],
-            "lambda must be a finite number >= 0, got -3",
+            "lambdas must be a finite number >= 0, got -3",
         ),
         (vec!["--lr", "0"], "lr must be a finite number > 0, got 0"),
         (

@@ -17,8 +17,8 @@ use d2l_core::{init, loss, rng, train};
 
 /// `n` points on each of two spirals, labelled 0 and 1, with a little noise, on `device`.
 pub fn spirals(n: usize, seed: u64, device: &Device) -> d2l_core::Result<Dataset> {
-    let noise = rng::normal(&mut rng::seeded(seed), (2 * n, 2), 0.0, 0.05, device)?
-        .to_vec2::<f32>()?;
+    let noise =
+        rng::normal(&mut rng::seeded(seed), (2 * n, 2), 0.0, 0.05, device)?.to_vec2::<f32>()?;
     let mut xs = Vec::with_capacity(4 * n);
     let mut ys = Vec::with_capacity(2 * n);
     for class in 0..2u32 {
@@ -73,7 +73,12 @@ impl Classifier for SpiralNet {
         self.layers
             .iter()
             .enumerate()
-            .flat_map(|(i, (w, b))| [(format!("W{}", i + 1), w.clone()), (format!("b{}", i + 1), b.clone())])
+            .flat_map(|(i, (w, b))| {
+                [
+                    (format!("W{}", i + 1), w.clone()),
+                    (format!("b{}", i + 1), b.clone()),
+                ]
+            })
             .collect()
     }
 }
