@@ -25,9 +25,13 @@
 //! # let _ = y;
 //! ```
 
+pub mod config;
+
 use candle_core::{DType, Device, Tensor, Var};
 use d2l_core::Result;
 use serde::Serialize;
+
+pub use config::Config;
 
 /// The book's grid `torch.arange(-8.0, 8.0, 0.1)`: 160 f32 points −8.0, −7.9, …, 7.9, on
 /// `device`.

@@ -3,31 +3,9 @@
 
 use std::process::ExitCode;
 
-use activations::{Activation, grad_gap, grid, tanh_sigmoid_identity_gap};
-use d2l_core::validate::{self, Validate};
+use activations::{Activation, Config, grad_gap, grid, tanh_sigmoid_identity_gap};
 use d2l_plot::{Figure, LinePlot};
 use serde::Serialize;
-
-/// The exercises' parameters.
-#[derive(clap::Args, Serialize)]
-struct Args {
-    /// pReLU's slope for negative inputs.
-    #[arg(long, default_value_t = 0.1)]
-    prelu_alpha: f64,
-    /// Swish's β.
-    #[arg(long, default_value_t = 1.0)]
-    swish_beta: f64,
-    /// Seed (this section draws nothing at random; recorded like every run's).
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-}
-
-impl Validate for Args {
-    fn validate(&self) -> d2l_core::Result<()> {
-        validate::finite_f32("prelu_alpha", self.prelu_alpha)?;
-        validate::finite_f32("swish_beta", self.swish_beta)
-    }
-}
 
 /// One activation's row of the check table.
 #[derive(Serialize)]
@@ -40,7 +18,7 @@ struct Check {
 }
 
 fn main() -> ExitCode {
-    d2l_experiment::chapter!().single_threaded().main(|args: Args, run| {
+    d2l_experiment::chapter!().single_threaded().main(|args: Config, run| {
         let x = grid(&run.device)?;
         let xs: Vec<f64> = x.to_vec1::<f32>()?.into_iter().map(f64::from).collect();
         let acts = [
@@ -118,7 +96,6 @@ fn main() -> ExitCode {
             "summary.json",
             &serde_json::json!({ "checks": checks, "tanh_sigmoid_identity_gap": gap }),
         )?;
-        println!("wrote {}", run.dir.path().display());
         Ok(())
     })
 }

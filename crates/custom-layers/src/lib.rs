@@ -22,10 +22,12 @@
 //! assert_eq!(y.to_vec1::<f32>().unwrap(), [-2., -1., 0., 1., 2.]);
 //! ```
 
+pub mod config;
 pub mod fourier;
 pub mod layers;
 pub mod tensor_reduction;
 
+pub use config::Config;
 pub use fourier::FourierHalf;
 pub use layers::{CenteredLayer, MyLinear};
 pub use tensor_reduction::TensorReduction;

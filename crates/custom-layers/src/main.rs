@@ -5,36 +5,13 @@ use std::process::ExitCode;
 
 use candle_core::{Module, Tensor};
 use custom_layers::layers::train_demo;
-use custom_layers::{CenteredLayer, FourierHalf, MyLinear, TensorReduction};
-use d2l_core::validate::{self, Validate};
+use custom_layers::{CenteredLayer, Config, FourierHalf, MyLinear, TensorReduction};
 use d2l_core::{init, rng};
-use serde::Serialize;
-
-/// The training demo's settings.
-#[derive(clap::Args, Serialize)]
-struct Args {
-    /// Epochs of the training demo.
-    #[arg(long, default_value_t = 10)]
-    epochs: usize,
-    /// Learning rate of the training demo.
-    #[arg(long, default_value_t = 0.01)]
-    lr: f64,
-    /// Seed for every random draw.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-}
-
-impl Validate for Args {
-    fn validate(&self) -> d2l_core::Result<()> {
-        validate::positive_usize("epochs", self.epochs)?;
-        validate::positive_f64("lr", self.lr)
-    }
-}
 
 fn main() -> ExitCode {
     d2l_experiment::chapter!()
         .single_threaded()
-        .main(|args: Args, run| {
+        .main(|args: Config, run| {
             let d = &run.device;
             let mut r = rng::seeded(args.seed);
 
@@ -103,7 +80,6 @@ fn main() -> ExitCode {
                 "summary.json",
                 &serde_json::json!({ "centered_mean": mean, "training_losses": losses }),
             )?;
-            println!("wrote {}", run.dir.path().display());
             Ok(())
         })
 }

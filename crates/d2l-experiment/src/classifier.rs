@@ -100,7 +100,6 @@ impl<D: ImageData> ClassifierRun<'_, D> {
             .map(|p| format!("{}/{}", p.truth, p.predicted))
             .collect();
         println!("predictions (true/predicted): {}", pairs.join(", "));
-        println!("wrote {}", dir.path().display());
         Ok(())
     }
 
@@ -116,7 +115,6 @@ impl<D: ImageData> ClassifierRun<'_, D> {
             &serde_json::json!({ "checkpoint": path, "test_acc": test_acc, "predictions": predictions }),
         )?;
         println!("checkpoint {}: test acc {test_acc:.4}", path.display());
-        println!("wrote {}", self.run.dir.path().display());
         Ok(())
     }
 

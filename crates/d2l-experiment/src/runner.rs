@@ -1,6 +1,6 @@
 //! One generic chapter `main`: parse the chapter's flags and the shared ones, validate, pin
-//! the threads, create the run folder, write `config.json`, run the chapter's body, and end
-//! with one clear line and the right exit status.
+//! the threads, create the run folder, write `config.json`, run the chapter's body, say where
+//! the records are, and end with one clear line and the right exit status.
 //!
 //! A chapter's `main.rs` is its own flags and one call:
 //!
@@ -150,7 +150,9 @@ impl Chapter {
             let common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
             args.validate()?;
             let run = self.start(&args, &common)?;
-            body(args, &run).map_err(|e| run.explain(e))
+            body(args, &run).map_err(|e| run.explain(e))?;
+            println!("wrote {}", run.dir.path().display());
+            Ok(())
         })();
         match result {
             Ok(()) => ExitCode::SUCCESS,

@@ -53,7 +53,6 @@ fn main() -> ExitCode {
             }
             dir.write_json("grid.json", &points)?;
             rate_figure(&points).save(dir.file("grid"))?;
-            println!("wrote {}", dir.path().display());
             return Ok(None);
         }
         if args.compare {
@@ -73,7 +72,6 @@ fn main() -> ExitCode {
             dir.write_json("compare.json", &rows)?;
             gap_figure(&rows).save(dir.file("gap"))?;
             variance_figure(&rows).save(dir.file("hidden-variance"))?;
-            println!("wrote {}", dir.path().display());
             return Ok(None);
         }
         // The book's demo on X = arange(16).reshape(2, 8).

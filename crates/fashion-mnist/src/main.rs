@@ -73,7 +73,6 @@ fn main() -> ExitCode {
             first + n,
             titles.join(", ")
         );
-        println!("wrote {}", run.dir.path().display());
         Ok(())
     })
 }

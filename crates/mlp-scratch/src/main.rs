@@ -42,7 +42,6 @@ fn main() -> ExitCode {
         dir.write_json("summary.json", &results)?;
         figure(&results).save(dir.file("sweep"))?;
         print!("{}", markdown_table(&results));
-        println!("wrote {}", dir.path().display());
         Ok(None)
     })
 }

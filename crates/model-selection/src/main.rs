@@ -140,7 +140,6 @@ fn main() -> ExitCode {
                     run.dir.file("loss-vs-size.png").display()
                 );
             }
-            println!("wrote {}", run.dir.path().display());
             Ok(())
         })
 }

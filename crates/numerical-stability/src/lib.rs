@@ -19,7 +19,10 @@
 //! assert!((21.0..28.0).contains(&log10_max));
 //! ```
 
+pub mod config;
 pub mod exploding;
 pub mod symmetry;
 pub mod vanishing;
 pub mod xavier;
+
+pub use config::Config;

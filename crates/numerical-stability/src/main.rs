@@ -2,50 +2,11 @@
 
 use std::process::ExitCode;
 
-use d2l_core::validate::{self, Validate};
 use d2l_plot::{Figure, Histogram, LinePlot, Scale};
-use numerical_stability::{exploding, symmetry, vanishing, xavier};
-use serde::Serialize;
-
-/// The demos' sizes.
-#[derive(clap::Args, Serialize)]
-struct Args {
-    /// Matrix multiplications in the exploding-product demo.
-    #[arg(long, default_value_t = 100)]
-    steps: usize,
-    /// Seeds for the histogram of the product's size.
-    #[arg(long, default_value_t = 1000)]
-    histogram_seeds: u64,
-    /// Depth of the network in the variance-per-layer demo.
-    #[arg(long, default_value_t = 10)]
-    depth: usize,
-    /// Width of its layers.
-    #[arg(long, default_value_t = 256)]
-    width: usize,
-    /// Hidden units of the symmetry demo.
-    #[arg(long, default_value_t = 4)]
-    hidden: usize,
-    /// Dropout probability that breaks the symmetry.
-    #[arg(long, default_value_t = 0.5)]
-    dropout: f64,
-    /// Seed for every random draw.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
-}
-
-impl Validate for Args {
-    fn validate(&self) -> d2l_core::Result<()> {
-        validate::positive_usize("steps", self.steps)?;
-        validate::positive_usize("histogram_seeds", self.histogram_seeds as usize)?;
-        validate::positive_usize("depth", self.depth)?;
-        validate::positive_usize("width", self.width)?;
-        validate::positive_usize("hidden", self.hidden)?;
-        validate::probability("dropout", self.dropout)
-    }
-}
+use numerical_stability::{Config, exploding, symmetry, vanishing, xavier};
 
 fn main() -> ExitCode {
-    d2l_experiment::chapter!().single_threaded().main(|args: Args, run| {
+    d2l_experiment::chapter!().single_threaded().main(|args: Config, run| {
         let (seed, device, out) = (args.seed, &run.device, &run.dir);
         vanishing::figure(device)?.save(out.file("vanishing-gradient"))?;
 
@@ -113,7 +74,6 @@ fn main() -> ExitCode {
                 "symmetry": { "hidden_unit_spread_sgd": plain_spread, "hidden_unit_spread_dropout": dropped_spread },
             }),
         )?;
-        println!("wrote {}", out.path().display());
         Ok(())
     })
 }

@@ -94,7 +94,6 @@ fn main() -> ExitCode {
             run.dir.write_json("lambda-sweep.json", &sweep)?;
             lambda_figure(&sweep).save(run.dir.file("lambda-sweep"))?;
         }
-        println!("wrote {}", run.dir.path().display());
         Ok(())
     })
 }
