@@ -179,3 +179,48 @@ pub fn grad_gap(act: &Activation, x: &Tensor, a: &Tensor, b: &Tensor) -> Result<
         .map(|(_, (p, q))| (p - q).abs())
         .fold(0.0, f32::max))
 }
+
+/// One activation's row of the section's check table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Check {
+    /// The activation's name.
+    pub activation: &'static str,
+    /// The largest gradient on the grid (autograd).
+    pub grad_max: f32,
+    /// Where on the grid it is reached.
+    pub grad_argmax_x: f32,
+    /// Largest |autograd − closed form| (away from a kink at 0).
+    pub autograd_vs_closed_form: f32,
+    /// Largest |closed form − central finite difference| (away from 0).
+    pub closed_form_vs_finite_difference: f64,
+}
+
+/// Checks `act`'s gradient on the grid `x`: its maximum, and its agreement between candle's
+/// autograd, the closed form and finite differences.
+pub fn check(act: &Activation, x: &Tensor) -> Result<Check> {
+    let xs: Vec<f32> = x.to_vec1()?;
+    let (_, dy) = act.value_and_autograd(x)?;
+    let closed = act.closed_form_grad(x)?;
+    let fd = act.finite_difference(x, 1e-4)?;
+    let closed_v: Vec<f32> = closed.to_vec1()?;
+    // Finite differences are meaningless at ReLU-type kinks; skip x = 0 for them.
+    let fd_gap = xs
+        .iter()
+        .zip(closed_v.iter().zip(&fd))
+        .filter(|(x, _)| x.abs() > 1e-3)
+        .map(|(_, (c, f))| (*c as f64 - f).abs())
+        .fold(0.0, f64::max);
+    let dyv: Vec<f32> = dy.to_vec1()?;
+    let (i_max, grad_max) = dyv
+        .iter()
+        .copied()
+        .enumerate()
+        .fold((0, f32::MIN), |a, b| if b.1 > a.1 { b } else { a });
+    Ok(Check {
+        activation: act.name(),
+        grad_max,
+        grad_argmax_x: xs[i_max],
+        autograd_vs_closed_form: grad_gap(act, x, &dy, &closed)?,
+        closed_form_vs_finite_difference: fd_gap,
+    })
+}

@@ -3,19 +3,8 @@
 
 use std::process::ExitCode;
 
-use activations::{Activation, Config, grad_gap, grid, tanh_sigmoid_identity_gap};
+use activations::{Activation, Config, check, grid, tanh_sigmoid_identity_gap};
 use d2l_plot::{Figure, LinePlot};
-use serde::Serialize;
-
-/// One activation's row of the check table.
-#[derive(Serialize)]
-struct Check {
-    activation: &'static str,
-    grad_max: f32,
-    grad_argmax_x: f32,
-    autograd_vs_closed_form: f32,
-    closed_form_vs_finite_difference: f64,
-}
 
 fn main() -> ExitCode {
     d2l_experiment::chapter!().single_threaded().main(|args: Config, run| {
@@ -34,33 +23,12 @@ fn main() -> ExitCode {
         ];
         let mut checks = Vec::new();
         for act in acts {
+            checks.push(check(&act, &x)?);
             let (y, dy) = act.value_and_autograd(&x)?;
-            let closed = act.closed_form_grad(&x)?;
-            let fd = act.finite_difference(&x, 1e-4)?;
-            let closed_v: Vec<f32> = closed.to_vec1()?;
-            // Finite differences are meaningless at ReLU-type kinks; skip x = 0 for them.
-            let fd_gap = xs
-                .iter()
-                .zip(closed_v.iter().zip(&fd))
-                .filter(|(x, _)| x.abs() > 1e-3)
-                .map(|(_, (c, f))| (*c as f64 - f).abs())
-                .fold(0.0, f64::max);
-            let dyv: Vec<f32> = dy.to_vec1()?;
-            let (i_max, grad_max) = dyv
-                .iter()
-                .copied()
-                .enumerate()
-                .fold((0, f32::MIN), |a, b| if b.1 > a.1 { b } else { a });
-            checks.push(Check {
-                activation: act.name(),
-                grad_max,
-                grad_argmax_x: xs[i_max] as f32,
-                autograd_vs_closed_form: grad_gap(&act, &x, &dy, &closed)?,
-                closed_form_vs_finite_difference: fd_gap,
-            });
-            let name = act.name();
-            let y64: Vec<f64> = y.to_vec1::<f32>()?.into_iter().map(f64::from).collect();
-            let dy64: Vec<f64> = dyv.into_iter().map(f64::from).collect();
+            let to_f64 = |t: &candle_core::Tensor| -> candle_core::Result<Vec<f64>> {
+                Ok(t.to_vec1::<f32>()?.into_iter().map(f64::from).collect())
+            };
+            let (name, y64, dy64) = (act.name(), to_f64(&y)?, to_f64(&dy)?);
             for (stem, label, values) in [
                 (name.to_string(), format!("{name}(x)"), &y64),
                 (format!("grad-of-{name}"), format!("grad of {name}"), &dy64),
