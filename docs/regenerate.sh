@@ -9,7 +9,6 @@ rm -rf "$out"
 for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout numerical-stability custom-layers; do
     extra=(--seed 0)
     case "$chapter" in
-        fashion-mnist) extra=() ;;
         model-selection) extra+=(--degree-sweep) ;;
         weight-decay) extra+=(--sweep) ;;
     esac

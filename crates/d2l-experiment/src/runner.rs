@@ -140,11 +140,12 @@ impl Chapter {
         F: FnOnce(A, &Run) -> anyhow::Result<()>,
     {
         default_sigpipe();
-        let command = Command::new(self.name)
+        let command = CommonArgs::augment_args(A::augment_args(Command::new(self.name)))
+            // After the flags: a flattened struct's doc comment would replace the about text.
             .version(self.version)
             .about(self.about)
             .allow_negative_numbers(true);
-        let matches = CommonArgs::augment_args(A::augment_args(command)).get_matches();
+        let matches = command.get_matches();
         let result = (|| {
             let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
             let common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
