@@ -147,3 +147,29 @@ fn fourier_half_finds_constants_and_cosines() {
         }
     }
 }
+
+#[test]
+fn the_binary_records_seed_threads_device_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_custom-layers"))
+        .args(["--seed", "4", "--quiet", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["config"]["seed"], 4);
+    assert_eq!(
+        config["runtime"]["threads"], 1,
+        "small chapters default to one thread"
+    );
+    assert_eq!(config["runtime"]["device"], "cpu");
+    assert_eq!(config["runtime"]["version"], env!("CARGO_PKG_VERSION"));
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("training_losses"));
+}

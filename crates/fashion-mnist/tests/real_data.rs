@@ -124,3 +124,34 @@ fn batch_size_256_gives_the_books_batch_counts() {
     assert_eq!(last.len(), 16);
     assert_eq!(last.x.dims(), [16, 784]);
 }
+
+#[test]
+fn the_binary_draws_the_books_images_and_records_its_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_fashion-mnist"))
+        .args(["--threads", "2", "--quiet", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    assert!(
+        stdout.contains("train: 60000 images, test: 10000 images"),
+        "{stdout}"
+    );
+    assert!(out.join("train-images.png").is_file());
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("config.json")).unwrap()).unwrap();
+    assert_eq!(config["config"]["seed"], 0);
+    assert_eq!(config["runtime"]["threads"], 2);
+    assert_eq!(config["runtime"]["device"], "cpu");
+    assert!(
+        config["data_dir"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("fashion-mnist"))
+    );
+}
