@@ -127,11 +127,6 @@ impl Chapter {
         self
     }
 
-    /// The chapter's name, e.g. `mlp-scratch`.
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
     /// Parses `A` and the shared flags, validates, starts the run and calls `body`. Returns
     /// the exit status: 0, 1, or 2 for the user's input.
     pub fn main<A, F>(self, body: F) -> ExitCode
