@@ -65,6 +65,14 @@ pub enum Error {
         /// The learning rate the run used.
         lr: f64,
     },
+    /// A [`Reporter`](crate::train::Reporter) asked training to stop (the user pressed `q`).
+    #[error("training stopped at epoch {epoch}, batch {batch}, as asked")]
+    Stopped {
+        /// 1-based epoch.
+        epoch: usize,
+        /// 1-based batch within the epoch: the last batch whose update was applied.
+        batch: usize,
+    },
     /// A [`Reporter`](crate::train::Reporter) could not record an epoch (e.g. a file it
     /// writes).
     #[error(transparent)]

@@ -15,9 +15,10 @@
 
 use std::time::Instant;
 
-use candle_core::{DType, ModuleT, Tensor};
+use candle_core::{DType, ModuleT, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
+use crate::classifier::Classifier;
 use crate::data::DataLoader;
 use crate::error::{Error, Result};
 use crate::metrics::{Accumulator, correct_count, evaluate_accuracy};
@@ -42,18 +43,40 @@ pub struct EpochMetrics {
     pub seconds: f64,
 }
 
-/// Receives progress events from the training loop. Every method has a do-nothing default,
-/// and `()` is the reporter that ignores everything.
+/// Where an epoch stands after a batch: the running means of the epoch so far.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchProgress {
+    /// 1-based epoch.
+    pub epoch: usize,
+    /// 1-based batch within the epoch.
+    pub batch: usize,
+    /// Batches per epoch.
+    pub num_batches: usize,
+    /// Examples seen in this epoch so far.
+    pub examples: usize,
+    /// Mean per-example training loss of the epoch so far.
+    pub train_loss: f64,
+    /// Training accuracy of the epoch so far.
+    pub train_acc: f64,
+}
+
+/// Receives progress events from the training loop, and can ask it to stop. Every method has
+/// a default (do nothing, never stop), and `()` is the reporter that ignores everything.
 pub trait Reporter {
     /// A line of context from the caller, e.g. which configuration of a sweep trains next.
     fn on_note(&mut self, _note: &str) {}
-    /// Called before the first epoch of a training run.
-    fn on_start(&mut self, _num_epochs: usize, _num_batches: usize) {}
-    /// Called after each batch's update; `batch` is 1-based.
-    fn on_batch(&mut self, _epoch: usize, _batch: usize, _num_batches: usize) {}
+    /// Called before the first epoch of a training run, with the model's named parameters
+    /// (what a checkpoint holds).
+    fn on_start(&mut self, _num_epochs: usize, _num_batches: usize, _params: &[(String, Var)]) {}
+    /// Called after each batch's update.
+    fn on_batch(&mut self, _progress: &BatchProgress) {}
     /// Called after each epoch's evaluation. An error stops training.
     fn on_epoch(&mut self, _metrics: &EpochMetrics) -> Result<()> {
         Ok(())
+    }
+    /// Asked after every batch: `true` stops training there with [`Error::Stopped`].
+    fn should_stop(&self) -> bool {
+        false
     }
 }
 
@@ -66,19 +89,23 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
         self.1.on_note(note);
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
-        self.0.on_start(num_epochs, num_batches);
-        self.1.on_start(num_epochs, num_batches);
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize, params: &[(String, Var)]) {
+        self.0.on_start(num_epochs, num_batches, params);
+        self.1.on_start(num_epochs, num_batches, params);
     }
 
-    fn on_batch(&mut self, epoch: usize, batch: usize, num_batches: usize) {
-        self.0.on_batch(epoch, batch, num_batches);
-        self.1.on_batch(epoch, batch, num_batches);
+    fn on_batch(&mut self, progress: &BatchProgress) {
+        self.0.on_batch(progress);
+        self.1.on_batch(progress);
     }
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
         self.0.on_epoch(metrics)?;
         self.1.on_epoch(metrics)
+    }
+
+    fn should_stop(&self) -> bool {
+        self.0.should_stop() || self.1.should_stop()
     }
 }
 
@@ -90,20 +117,24 @@ impl<R: Reporter> Reporter for Option<R> {
         }
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize, params: &[(String, Var)]) {
         if let Some(r) = self {
-            r.on_start(num_epochs, num_batches);
+            r.on_start(num_epochs, num_batches, params);
         }
     }
 
-    fn on_batch(&mut self, epoch: usize, batch: usize, num_batches: usize) {
+    fn on_batch(&mut self, progress: &BatchProgress) {
         if let Some(r) = self {
-            r.on_batch(epoch, batch, num_batches);
+            r.on_batch(progress);
         }
     }
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
         self.as_mut().map_or(Ok(()), |r| r.on_epoch(metrics))
+    }
+
+    fn should_stop(&self) -> bool {
+        self.as_ref().is_some_and(R::should_stop)
     }
 }
 
@@ -155,14 +186,28 @@ where
             correct_count(&y_hat, &batch.y)?,
             batch.len() as f64,
         ]);
-        reporter.on_batch(epoch, i + 1, num_batches);
+        reporter.on_batch(&BatchProgress {
+            epoch,
+            batch: i + 1,
+            num_batches,
+            examples: metric[2] as usize,
+            train_loss: metric[0] / metric[2],
+            train_acc: metric[1] / metric[2],
+        });
+        if reporter.should_stop() {
+            return Err(Error::Stopped {
+                epoch,
+                batch: i + 1,
+            });
+        }
     }
     Ok((metric[0] / metric[2], metric[1] / metric[2]))
     // ANCHOR_END: train_epoch_body
 }
 
 /// The book's `train_ch3`: `num_epochs` of [`train_epoch`], each followed by a test-accuracy
-/// pass, reported to `reporter`. Returns the metrics of every epoch.
+/// pass, reported to `reporter`. Returns the metrics of every epoch; a reporter that asks to
+/// stop ends it with [`Error::Stopped`] after the batch it asked in.
 pub fn train_classifier<M, L, U, R>(
     net: &M,
     train_iter: &mut DataLoader,
@@ -173,13 +218,17 @@ pub fn train_classifier<M, L, U, R>(
     reporter: &mut R,
 ) -> Result<Vec<EpochMetrics>>
 where
-    M: ModuleT + ?Sized,
+    M: Classifier + ?Sized,
     L: LossFn + ?Sized,
     U: Updater + ?Sized,
     R: Reporter + ?Sized,
 {
     let mut history = Vec::with_capacity(num_epochs);
-    reporter.on_start(num_epochs, train_iter.num_batches());
+    reporter.on_start(
+        num_epochs,
+        train_iter.num_batches(),
+        &net.named_parameters(),
+    );
     for epoch in 1..=num_epochs {
         let start = Instant::now();
         let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;

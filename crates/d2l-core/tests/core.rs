@@ -199,6 +199,12 @@ impl Module for Linear {
     }
 }
 
+impl d2l_core::classifier::Classifier for Linear {
+    fn named_parameters(&self) -> Vec<(String, Var)> {
+        vec![("w".into(), self.w.clone()), ("b".into(), self.b.clone())]
+    }
+}
+
 fn toy_model() -> Linear {
     Linear {
         w: Var::zeros((2, 2), DType::F32, &CPU).unwrap(),
@@ -210,11 +216,21 @@ fn toy_model() -> Linear {
 struct Recorder {
     batches: usize,
     epochs: Vec<usize>,
+    params: Vec<String>,
+    last: Option<d2l_core::train::BatchProgress>,
+    stop_after: Option<usize>,
 }
 
 impl Reporter for Recorder {
-    fn on_batch(&mut self, _: usize, _: usize, _: usize) {
+    fn on_start(&mut self, _: usize, _: usize, params: &[(String, Var)]) {
+        self.params = params.iter().map(|(n, _)| n.clone()).collect();
+    }
+    fn on_batch(&mut self, p: &d2l_core::train::BatchProgress) {
         self.batches += 1;
+        self.last = Some(*p);
+    }
+    fn should_stop(&self) -> bool {
+        self.stop_after == Some(self.batches)
     }
     fn on_epoch(&mut self, m: &d2l_core::train::EpochMetrics) -> d2l_core::Result<()> {
         self.epochs.push(m.epoch);
@@ -240,6 +256,12 @@ fn the_training_loop_learns_and_reports_every_batch_and_epoch() {
     .unwrap();
     assert_eq!(rec.epochs, [1, 2, 3]);
     assert_eq!(rec.batches, 3 * 16);
+    assert_eq!(rec.params, ["w", "b"]);
+    // The last batch's running means are the epoch's train loss and accuracy.
+    let last = rec.last.unwrap();
+    assert_eq!((last.epoch, last.batch, last.num_batches), (3, 16, 16));
+    assert!((last.train_loss - history[2].train_loss).abs() < 1e-12);
+    assert!((last.train_acc - history[2].train_acc).abs() < 1e-12);
     assert!(history[2].train_loss < history[0].train_loss);
     assert!(history[2].test_acc > 0.95, "{history:?}");
     assert_eq!(
@@ -363,4 +385,30 @@ fn weight_decay_sgd_leaves_the_bias_undecayed_and_equals_plain_sgd_without_decay
     assert!((b.to_vec1::<f32>().unwrap()[0] - (0.5 - lr as f32 * gb[0])).abs() < 1e-7);
     // Negative decay is refused.
     assert!(Sgd::with_groups(vec![ParamGroup::new(vec![], -1.0)], 0.1).is_err());
+}
+
+#[test]
+fn a_reporter_can_stop_training_after_a_batch() {
+    let (mut train, mut test) = toy_loaders(0);
+    let net = toy_model();
+    let mut updater = ScratchSgd::new(vec![net.w.clone(), net.b.clone()], 0.5);
+    let mut rec = Recorder {
+        stop_after: Some(20),
+        ..Recorder::default()
+    };
+    let err = train_classifier(
+        &net,
+        &mut train,
+        &mut test,
+        &loss::cross_entropy,
+        3,
+        &mut updater,
+        &mut rec,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Stopped { epoch: 2, batch: 4 }),
+        "{err}"
+    );
+    assert_eq!(rec.epochs, [1], "the finished epoch was reported");
 }

@@ -1,8 +1,10 @@
 //! The book's `Animator` for `train_ch3`, as files: after every epoch it rewrites
 //! `metrics.csv` and the training figure, so a viewer that reloads the PNG or SVG watches the
 //! curves grow, and a run that stops early still leaves complete records of the epochs it
-//! finished.
+//! finished. It also keeps the model's parameters, to write the checkpoint wherever the run
+//! ends.
 
+use candle_core::Var;
 use d2l_core::train::{EpochMetrics, Reporter};
 use d2l_plot::{Figure, training_figure};
 
@@ -14,6 +16,7 @@ pub struct Animator {
     figure: String,
     num_epochs: usize,
     history: Vec<EpochMetrics>,
+    params: Vec<(String, Var)>,
 }
 
 impl Animator {
@@ -24,7 +27,20 @@ impl Animator {
             figure: figure.into(),
             num_epochs: 0,
             history: Vec::new(),
+            params: Vec::new(),
         }
+    }
+
+    /// The epochs recorded so far.
+    pub fn history(&self) -> &[EpochMetrics] {
+        &self.history
+    }
+
+    /// Writes the model's parameters as they are now to `model.safetensors`.
+    pub fn save_checkpoint(&self) -> anyhow::Result<()> {
+        self.run
+            .write_safetensors("model.safetensors", &self.params)?;
+        Ok(())
     }
 
     fn record(&self) -> anyhow::Result<()> {
@@ -35,9 +51,10 @@ impl Animator {
 }
 
 impl Reporter for Animator {
-    fn on_start(&mut self, num_epochs: usize, _num_batches: usize) {
+    fn on_start(&mut self, num_epochs: usize, _num_batches: usize, params: &[(String, Var)]) {
         self.num_epochs = num_epochs;
         self.history.clear();
+        self.params = params.to_vec();
     }
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> d2l_core::Result<()> {

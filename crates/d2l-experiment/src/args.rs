@@ -41,6 +41,9 @@ pub struct CommonArgs {
     /// Print only the final summary, no progress.
     #[arg(long)]
     pub quiet: bool,
+    /// Close the terminal dashboard when training ends instead of waiting for a key.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 /// Flags of the Fashion-MNIST chapters: the data folder and checkpoint evaluation.

@@ -10,6 +10,7 @@ use anyhow::Context;
 use candle_core::{Device, ModuleT, Tensor};
 use d2l_core::classifier::{Classifier, Prediction, Summary};
 use d2l_core::metrics::evaluate_accuracy;
+use d2l_core::train::Reporter;
 use d2l_core::validate::Validate;
 use d2l_plot::{Figure, GrayImage, ImageGrid};
 use serde::Serialize;
@@ -17,7 +18,6 @@ use serde::Serialize;
 use crate::animator::Animator;
 use crate::args::DataArgs;
 use crate::exit::InputError;
-use crate::progress::EpochProgress;
 use crate::runner::{Chapter, Run};
 
 /// An image-classification data set as the harness needs it: loaded from a folder (or found
@@ -48,6 +48,7 @@ pub struct WithData<A: clap::Args> {
     pub chapter: A,
     /// `--data-dir`, `--checkpoint`, `--eval-only`.
     #[command(flatten)]
+    #[serde(flatten)]
     pub data: DataArgs,
 }
 
@@ -75,32 +76,70 @@ impl<D> std::ops::Deref for ClassifierRun<'_, D> {
 }
 
 impl<D: ImageData> ClassifierRun<'_, D> {
-    /// What the main training run reports to: progress, and the book's animator writing
-    /// `metrics.csv` and `training.svg/.png` after every epoch.
-    pub fn reporter(&self) -> (Option<EpochProgress>, Animator) {
-        (
-            self.run.progress(),
+    /// Trains with `train` (a chapter's `run`), reporting to the run's display (dashboard or
+    /// lines) and to the book's animator, which rewrites `metrics.csv` and `training.svg/.png`
+    /// after every epoch. Then writes `summary.json`, `model.safetensors` and the predict view,
+    /// and shows the final numbers. Stopped with `q`, it keeps the epochs so far, writes the
+    /// checkpoint of the model as it is, and a summary saying where it stopped.
+    pub fn train<M, F>(&self, train: F) -> anyhow::Result<()>
+    where
+        M: Classifier,
+        F: FnOnce(&mut dyn Reporter) -> d2l_core::Result<(M, Summary)>,
+    {
+        let mut reporter = (
+            self.run.display(),
             Animator::new(self.run.dir.clone(), "training"),
-        )
+        );
+        let result = train(&mut reporter);
+        let (display, animator) = reporter;
+        let lines = match result {
+            Ok((net, summary)) => self.finish(&net, &summary)?,
+            Err(d2l_core::Error::Stopped { epoch, batch }) => {
+                animator.save_checkpoint()?;
+                let summary = Summary::from_history(animator.history()).ok();
+                self.run.dir.write_json(
+                    "summary.json",
+                    &serde_json::json!({
+                        "status": "stopped",
+                        "stopped_at": { "epoch": epoch, "batch": batch },
+                        "epochs_completed": animator.history().len(),
+                        "last_epoch": summary,
+                    }),
+                )?;
+                vec![format!(
+                    "stopped at epoch {epoch}, batch {batch}: {} epoch(s) recorded, checkpoint of the model as it was",
+                    animator.history().len()
+                )]
+            }
+            Err(e) => return Err(e.into()),
+        };
+        display.finish(&lines, self.run.wait);
+        for line in &lines {
+            println!("{line}");
+        }
+        Ok(())
     }
 
-    /// After training: `summary.json`, `model.safetensors`, the predict view, and the final
-    /// lines on stdout.
-    pub fn finish<M: Classifier>(&self, net: &M, s: &Summary) -> anyhow::Result<()> {
+    /// After training: `summary.json`, `model.safetensors` and the predict view; returns the
+    /// final lines to show.
+    fn finish<M: Classifier>(&self, net: &M, s: &Summary) -> anyhow::Result<Vec<String>> {
         let dir = &self.run.dir;
-        dir.write_json("summary.json", s)?;
+        let mut record = serde_json::to_value(s)?;
+        record["status"] = "finished".into();
+        dir.write_json("summary.json", &record)?;
         dir.write_safetensors("model.safetensors", &net.named_parameters())?;
         let predictions = self.predictions(net)?;
-        println!(
-            "final: train loss {:.4}, train acc {:.4}, test acc {:.4} ({:.2} s/epoch)",
-            s.train_loss, s.train_acc, s.test_acc, s.seconds_per_epoch
-        );
         let pairs: Vec<String> = predictions
             .iter()
             .map(|p| format!("{}/{}", p.truth, p.predicted))
             .collect();
-        println!("predictions (true/predicted): {}", pairs.join(", "));
-        Ok(())
+        Ok(vec![
+            format!(
+                "final: train loss {:.4}, train acc {:.4}, test acc {:.4} ({:.2} s/epoch)",
+                s.train_loss, s.train_acc, s.test_acc, s.seconds_per_epoch
+            ),
+            format!("predictions (true/predicted): {}", pairs.join(", ")),
+        ])
     }
 
     /// Evaluates a reloaded checkpoint: test accuracy and the predict view, written to
@@ -183,9 +222,8 @@ pub fn read_checkpoint(path: &Path, device: &Device) -> anyhow::Result<HashMap<S
 impl Chapter {
     /// The `main` of a Fashion-MNIST classifier chapter. It adds `--data-dir`, `--checkpoint`
     /// and `--eval-only` to the chapter's flags `A`, loads the data, and then either evaluates
-    /// the checkpoint (rebuilt with `from_tensors`) or calls `train`. When `train` returns a
-    /// model and its summary, they are recorded and reported ([`ClassifierRun::finish`]);
-    /// `None` means `train` reported its own results (a sweep, say).
+    /// the checkpoint (rebuilt with `from_tensors`) or calls `body`, which trains through
+    /// [`ClassifierRun::train`] (or runs a sweep).
     pub fn classifier<D, A, M, F>(
         self,
         from_tensors: fn(&HashMap<String, Tensor>) -> d2l_core::Result<M>,
@@ -195,7 +233,7 @@ impl Chapter {
         D: ImageData,
         A: clap::Args + Serialize + Validate,
         M: Classifier,
-        F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<Option<(M, Summary)>>,
+        F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()>,
     {
         self.main(|args: WithData<A>, run: &Run| {
             let data = D::load(args.data.data_dir.as_deref(), &run.device)?;
@@ -208,10 +246,7 @@ impl Chapter {
                     .with_context(|| format!("checkpoint {}", path.display()))?;
                 return classifier.evaluate(&net, path);
             }
-            match train(args.chapter, &classifier)? {
-                Some((net, summary)) => classifier.finish(&net, &summary),
-                None => Ok(()),
-            }
+            train(args.chapter, &classifier)
         })
     }
 }

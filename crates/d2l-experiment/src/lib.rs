@@ -11,13 +11,17 @@
 //! | [`args`] | the shared flags (`--threads`, `--device`, `--out`, `--quiet`) and the data flags |
 //! | [`run_dir`] | the run folder and its atomic JSON, CSV and safetensors files |
 //! | [`record`] | `config.json`: hyperparameters, device, threads, CPU, versions |
-//! | [`progress`] | progress bar on a terminal, plain lines elsewhere |
+//! | [`display`] | how progress shows: the dashboard, plain lines, or nothing |
+//! | [`dashboard`] | the live training dashboard in the terminal (ratatui) |
+//! | [`progress`] | plain lines per epoch (and a bar on stderr when it is a terminal) |
 //! | [`animator`] | the book's `Animator`: `metrics.csv` and the training figure after every epoch |
 //! | [`exit`] | one-line errors and exit statuses |
 
 pub mod animator;
 pub mod args;
 pub mod classifier;
+pub mod dashboard;
+pub mod display;
 pub mod exit;
 pub mod progress;
 pub mod record;

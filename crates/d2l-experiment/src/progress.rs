@@ -1,12 +1,14 @@
-//! Progress output for training: an indicatif bar over all batches when stderr is a
-//! terminal, and one plain line per epoch either way (logs, CI and pipes get only the lines).
+//! Progress output for training without the dashboard: one plain line per epoch, and an
+//! indicatif bar over all batches on stderr when both stdout and stderr are terminals (a
+//! terminal too small for the dashboard). Logs, CI and pipes get only the lines.
 //!
 //! Each finished epoch prints a line like
 //! `epoch  3/10  train loss 0.5219  train acc 0.8169  test acc 0.8150  (1.21 s)`.
 
 use std::io::IsTerminal;
 
-use d2l_core::train::{EpochMetrics, Reporter};
+use candle_core::Var;
+use d2l_core::train::{BatchProgress, EpochMetrics, Reporter};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// A [`Reporter`] that shows training progress.
@@ -61,11 +63,12 @@ impl Reporter for EpochProgress {
         self.println(note);
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize, _params: &[(String, Var)]) {
         self.finish();
         self.num_epochs = num_epochs;
         self.num_batches = num_batches;
-        self.bar = std::io::stderr().is_terminal().then(|| {
+        let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        self.bar = terminal.then(|| {
             let style = ProgressStyle::with_template(
                 "{prefix:>11} [{bar:30.cyan/blue}] {pos}/{len} batches, {elapsed} elapsed, eta {eta} {msg}",
             )
@@ -75,10 +78,10 @@ impl Reporter for EpochProgress {
         });
     }
 
-    fn on_batch(&mut self, epoch: usize, batch: usize, _num_batches: usize) {
+    fn on_batch(&mut self, p: &BatchProgress) {
         if let Some(bar) = &self.bar {
-            bar.set_prefix(format!("epoch {epoch}/{}", self.num_epochs));
-            bar.set_position(((epoch - 1) * self.num_batches + batch) as u64);
+            bar.set_prefix(format!("epoch {}/{}", p.epoch, self.num_epochs));
+            bar.set_position(((p.epoch - 1) * self.num_batches + p.batch) as u64);
         }
     }
 

@@ -39,6 +39,8 @@ use d2l_core::validate::{self, Validate};
 use serde::Serialize;
 
 use crate::args::CommonArgs;
+use crate::dashboard::Dashboard;
+use crate::display::Display;
 use crate::exit::{default_sigpipe, exit_status, one_line};
 use crate::progress::EpochProgress;
 use crate::record::{RunConfig, Runtime};
@@ -74,13 +76,40 @@ pub struct Run {
     pub device: Device,
     /// `--quiet`: no progress, only the final lines.
     pub quiet: bool,
+    /// Keep the dashboard's summary on screen until a key is pressed (not `--no-wait`).
+    pub wait: bool,
+    chapter: &'static str,
     config: RefCell<serde_json::Value>,
 }
 
 impl Run {
-    /// Progress on the terminal, or `None` with `--quiet`.
-    pub fn progress(&self) -> Option<EpochProgress> {
-        (!self.quiet).then(EpochProgress::new)
+    /// How to show progress: the dashboard when stdout is a terminal large enough, plain
+    /// lines otherwise, nothing with `--quiet`.
+    pub fn display(&self) -> Display {
+        if self.quiet {
+            return Display::Quiet;
+        }
+        let folder = self.dir.path().display().to_string();
+        match Dashboard::open(self.chapter, self.settings(), &folder) {
+            Some(dashboard) => Display::Dashboard(Box::new(dashboard)),
+            None => Display::Lines(EpochProgress::new()),
+        }
+    }
+
+    /// The hyperparameters as `name value` pairs, for the dashboard.
+    fn settings(&self) -> Vec<(String, String)> {
+        let config = self.config.borrow();
+        let Some(fields) = config["config"].as_object() else {
+            return Vec::new();
+        };
+        fields
+            .iter()
+            .filter(|(_, v)| {
+                !(v.is_null() || *v == false || v.as_array().is_some_and(Vec::is_empty))
+            })
+            .map(|(k, v)| (k.clone(), v.to_string().trim_matches('"').to_string()))
+            .chain([("threads".into(), config["runtime"]["threads"].to_string())])
+            .collect()
     }
 
     /// Adds `key: value` to the run's `config.json` (for facts known only after start-up,
@@ -191,6 +220,8 @@ impl Chapter {
             dir,
             device,
             quiet: common.quiet,
+            wait: !common.no_wait,
+            chapter: self.name,
             config: RefCell::new(config),
         })
     }

@@ -53,12 +53,11 @@ impl Bounds {
                 pieces.push(std::mem::take(current));
             }
         };
-        if axis.len() == 1 {
-            if let Some(p) = axis[0] {
-                if self.contains(p) {
-                    current.push(self.to_data(p));
-                }
-            }
+        if axis.len() == 1
+            && let Some(p) = axis[0]
+            && self.contains(p)
+        {
+            current.push(self.to_data(p));
         }
         for w in axis.windows(2) {
             match (w[0], w[1]) {

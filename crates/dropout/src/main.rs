@@ -44,7 +44,9 @@ fn main() -> ExitCode {
         let (config, dir) = (&args.config, &run.dir);
         if !args.grid.is_empty() {
             let pairs: Vec<(f64, f64)> = args.grid.iter().map(|&p| (p, p)).collect();
-            let points = rate_grid(config, args.variant, &pairs, &run.data, &mut run.progress())?;
+            let mut display = run.display();
+            let points = rate_grid(config, args.variant, &pairs, &run.data, &mut display)?;
+            display.finish(&[], false);
             for p in &points {
                 println!(
                     "p = {:.2}: train acc {:.4}, test acc {:.4}",
@@ -53,7 +55,7 @@ fn main() -> ExitCode {
             }
             dir.write_json("grid.json", &points)?;
             rate_figure(&points).save(dir.file("grid"))?;
-            return Ok(None);
+            return Ok(());
         }
         if args.compare {
             let rows = compare_with_without(config, args.variant, &run.data)?;
@@ -72,7 +74,7 @@ fn main() -> ExitCode {
             dir.write_json("compare.json", &rows)?;
             gap_figure(&rows).save(dir.file("gap"))?;
             variance_figure(&rows).save(dir.file("hidden-variance"))?;
-            return Ok(None);
+            return Ok(());
         }
         // The book's demo on X = arange(16).reshape(2, 8).
         let x = Tensor::arange(0f32, 16.0, &run.device)?.reshape((2, 8))?;
@@ -80,7 +82,6 @@ fn main() -> ExitCode {
         for p in [0.0, 0.5, 1.0] {
             println!("dropout_layer(X, {p}):\n{}", dropout_layer(&x, p, &mut r)?);
         }
-        let trained = dropout::run(config, args.variant, &run.data, &mut run.reporter())?;
-        Ok(Some(trained))
+        run.train(|reporter| dropout::run(config, args.variant, &run.data, reporter))
     })
 }

@@ -7,8 +7,6 @@ use mlp_concise::{Config, MlpConcise};
 
 fn main() -> ExitCode {
     d2l_experiment::chapter!().classifier(MlpConcise::from_tensors, |config: Config, run| {
-        mlp_concise::run(&config, &run.data, &mut run.reporter())
-            .map(Some)
-            .map_err(Into::into)
+        run.train(|reporter| mlp_concise::run(&config, &run.data, reporter))
     })
 }

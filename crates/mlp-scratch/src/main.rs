@@ -32,16 +32,21 @@ fn main() -> ExitCode {
     d2l_experiment::chapter!().classifier(MlpScratch::from_tensors, |args: Args, run| {
         let data: &FashionMnist = &run.data;
         if args.sweep.is_empty() {
-            let (net, summary) = mlp_scratch::run(&args.config, data, &mut run.reporter())?;
-            return Ok(Some((net, summary)));
+            return run.train(|reporter| mlp_scratch::run(&args.config, data, reporter));
         }
-        let results = sweep(&args.config, &args.sweep, data, &mut run.progress())?;
+        let mut display = run.display();
+        let results = sweep(&args.config, &args.sweep, data, &mut display)?;
         let dir = &run.dir;
         dir.write_csv("sweep.csv", &results)?;
-        dir.write_bytes("sweep.md", markdown_table(&results).as_bytes())?;
+        let table = markdown_table(&results);
+        dir.write_bytes("sweep.md", table.as_bytes())?;
         dir.write_json("summary.json", &results)?;
         figure(&results).save(dir.file("sweep"))?;
-        print!("{}", markdown_table(&results));
-        Ok(None)
+        display.finish(
+            &table.lines().map(String::from).collect::<Vec<_>>(),
+            run.wait,
+        );
+        print!("{table}");
+        Ok(())
     })
 }
