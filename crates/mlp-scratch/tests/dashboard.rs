@@ -145,7 +145,7 @@ fn q_stops_after_the_current_batch_and_leaves_a_consistent_run_folder() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["status"], "stopped");
     let completed = summary["epochs_completed"].as_u64().unwrap() as usize;
-    assert!(completed >= 1 && completed < 50, "{summary}");
+    assert!((1..50).contains(&completed), "{summary}");
     assert_eq!(
         summary["stopped_at"]["epoch"].as_u64().unwrap() as usize,
         completed + 1
