@@ -83,12 +83,15 @@ fn regression(c: &mut Criterion) {
     };
     let config = model_selection::Config::default();
     group.bench_function("polynomial cubic, 400 epochs", |b| {
-        b.iter(|| model_selection::train(&poly, &cubic, &config).unwrap())
+        b.iter(|| model_selection::train(&poly, &cubic, &config, &mut ()).unwrap())
     });
     let wd = weight_decay::Config::default();
     let wd_data = weight_decay::Data::generate(&wd, &Device::Cpu).unwrap();
     group.bench_function("weight decay scratch, 100 epochs", |b| {
-        b.iter(|| weight_decay::train(&wd_data, weight_decay::Variant::Scratch, 3.0, &wd).unwrap())
+        b.iter(|| {
+            weight_decay::train(&wd_data, weight_decay::Variant::Scratch, 3.0, &wd, &mut ())
+                .unwrap()
+        })
     });
     group.finish();
 }

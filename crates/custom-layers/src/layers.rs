@@ -109,6 +109,7 @@ pub fn train_demo(epochs: usize, lr: f64, seed: u64, device: &Device) -> Result<
         epochs,
         |_| true,
         &mut sgd,
+        &mut (),
     )?;
     Ok(std::iter::once(before)
         .chain(records.iter().map(|r| r.train_loss))

@@ -74,6 +74,11 @@ pub trait Reporter {
     fn on_epoch(&mut self, _metrics: &EpochMetrics) -> Result<()> {
         Ok(())
     }
+    /// Called with each record of a regression run ([`train_regression`]). An error stops
+    /// training.
+    fn on_losses(&mut self, _record: &LossRecord) -> Result<()> {
+        Ok(())
+    }
     /// Asked after every batch: `true` stops training there with [`Error::Stopped`].
     fn should_stop(&self) -> bool {
         false
@@ -104,6 +109,11 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
         self.1.on_epoch(metrics)
     }
 
+    fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
+        self.0.on_losses(record)?;
+        self.1.on_losses(record)
+    }
+
     fn should_stop(&self) -> bool {
         self.0.should_stop() || self.1.should_stop()
     }
@@ -131,6 +141,10 @@ impl<R: Reporter> Reporter for Option<R> {
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
         self.as_mut().map_or(Ok(()), |r| r.on_epoch(metrics))
+    }
+
+    fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
+        self.as_mut().map_or(Ok(()), |r| r.on_losses(record))
     }
 
     fn should_stop(&self) -> bool {
@@ -266,9 +280,10 @@ pub fn final_losses(records: &[LossRecord]) -> Result<(f64, f64)> {
 
 /// The regression loop of sections 4.4 and 4.5: `num_epochs` of [`train_epoch`] with the
 /// training `loss` (which may include a penalty), recording `evaluate_loss` with `eval_loss` on
-/// both sets after every epoch for which `record(epoch)` is true.
+/// both sets after every epoch for which `record(epoch)` is true, and reporting each record to
+/// `reporter`.
 #[allow(clippy::too_many_arguments)]
-pub fn train_regression<M, L, E, U>(
+pub fn train_regression<M, L, E, U, R>(
     net: &M,
     train_iter: &mut DataLoader,
     test_iter: &mut DataLoader,
@@ -277,24 +292,29 @@ pub fn train_regression<M, L, E, U>(
     num_epochs: usize,
     record: impl Fn(usize) -> bool,
     updater: &mut U,
+    reporter: &mut R,
 ) -> Result<Vec<LossRecord>>
 where
     M: ModuleT + ?Sized,
     L: LossFn + ?Sized,
     E: LossFn + ?Sized,
     U: Updater + ?Sized,
+    R: Reporter + ?Sized,
 {
     let mut records = Vec::new();
+    reporter.on_start(num_epochs, train_iter.num_batches(), &[]);
     for epoch in 1..=num_epochs {
-        train_epoch(net, train_iter, loss, updater, epoch, &mut ())?;
+        train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
         if record(epoch) {
             let train_loss = crate::metrics::evaluate_loss(net, train_iter, eval_loss)?;
             let test_loss = crate::metrics::evaluate_loss(net, test_iter, eval_loss)?;
-            records.push(LossRecord {
+            let r = LossRecord {
                 epoch,
                 train_loss,
                 test_loss,
-            });
+            };
+            reporter.on_losses(&r)?;
+            records.push(r);
         }
     }
     Ok(records)

@@ -1,10 +1,12 @@
 //! The live training dashboard in the terminal: the book's `Animator` figure redrawn while the
 //! model trains (train loss, train accuracy, test accuracy against epochs, with points inside
 //! the current epoch), a progress gauge with ETA and examples per second, the run's settings
-//! and folder, and for sweeps a table of the configurations as they finish.
+//! and folder, and for sweeps a table of the configurations as they finish. Regression runs
+//! (sections 4.4 and 4.5) show their train and test loss on a log scale instead, one run at a
+//! time, next to a table of every run's final losses.
 //!
 //! Keys: `q` (or Ctrl-C) stops training after the current batch; ← → switch between the views
-//! (all metrics, loss, accuracy). The screen is redrawn at most [`REDRAW_EVERY`] apart, so
+//! (all metrics, loss, accuracy), or between the runs of a regression chapter. The screen is redrawn at most [`REDRAW_EVERY`] apart, so
 //! drawing costs a small, bounded share of an epoch. The terminal is restored when the
 //! dashboard is dropped, whatever ended the run, and on a panic.
 
@@ -12,7 +14,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use candle_core::Var;
-use d2l_core::train::{BatchProgress, EpochMetrics, Reporter};
+use d2l_core::train::{BatchProgress, EpochMetrics, LossRecord, Reporter};
 use ratatui::DefaultTerminal;
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
@@ -62,6 +64,8 @@ impl View {
 struct RunRow {
     label: String,
     last: Option<EpochMetrics>,
+    losses: Vec<LossRecord>,
+    result: Option<String>,
     done: bool,
 }
 
@@ -89,6 +93,8 @@ struct State {
     last_draw: Option<Instant>,
     stop: bool,
     message: Option<String>,
+    /// The regression run whose curves are shown (`None`: the latest).
+    selected: Option<usize>,
 }
 
 impl Dashboard {
@@ -120,6 +126,7 @@ impl Dashboard {
             last_draw: None,
             stop: false,
             message: None,
+            selected: None,
         };
         Some(Self { terminal, state })
     }
@@ -159,8 +166,8 @@ impl Dashboard {
                 KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                     self.state.stop = true
                 }
-                KeyCode::Right | KeyCode::Down => self.state.view = self.state.view.next(),
-                KeyCode::Left | KeyCode::Up => self.state.view = self.state.view.previous(),
+                KeyCode::Right | KeyCode::Down => self.state.step(1),
+                KeyCode::Left | KeyCode::Up => self.state.step(-1),
                 _ => {}
             }
         }
@@ -184,9 +191,39 @@ impl Dashboard {
         // A failed draw (a closed terminal, say) must not stop training.
         let _ = self.terminal.draw(|frame| self.state.render(frame));
     }
+
+    /// Adds `text` to the current run's row of the table (e.g. its weight norm).
+    pub fn note_result(&mut self, text: &str) {
+        if let Some(run) = self.state.runs.last_mut() {
+            let result = run.result.get_or_insert_with(String::new);
+            if !result.is_empty() {
+                result.push_str("  ");
+            }
+            result.push_str(text);
+        }
+        self.refresh(true);
+    }
 }
 
 impl State {
+    /// True when the runs are regressions (they report losses, not accuracies).
+    fn regression(&self) -> bool {
+        self.runs.iter().any(|r| !r.losses.is_empty())
+    }
+
+    /// An arrow key: the next or previous view, or run of a regression chapter.
+    fn step(&mut self, by: isize) {
+        if self.regression() {
+            let last = self.runs.len() - 1;
+            let at = self.selected.unwrap_or(last) as isize + by;
+            self.selected = Some(at.clamp(0, last as isize) as usize);
+        } else if by > 0 {
+            self.view = self.view.next();
+        } else {
+            self.view = self.view.previous();
+        }
+    }
+
     fn render(&self, frame: &mut Frame) {
         // The summary's lines as wrapped inside the border.
         let inner = frame.area().width.saturating_sub(2).max(1) as usize;
@@ -214,9 +251,14 @@ impl State {
             ]),
             header,
         );
+        let side_width = if self.regression() { 50 } else { 34 };
         let [figure, side] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(body);
-        self.render_figure(frame, figure);
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(side_width)]).areas(body);
+        if self.regression() {
+            self.render_losses(frame, figure);
+        } else {
+            self.render_figure(frame, figure);
+        }
         self.render_side(frame, side);
         self.render_footer(frame, footer);
     }
@@ -277,6 +319,61 @@ impl State {
         frame.render_widget(chart, area);
     }
 
+    /// A regression run's train and test loss against epoch, log10 on the y axis.
+    fn render_losses(&self, frame: &mut Frame, area: Rect) {
+        let index = self.selected.unwrap_or(self.runs.len() - 1);
+        let run = &self.runs[index];
+        let log = |f: fn(&LossRecord) -> f64| -> Vec<(f64, f64)> {
+            run.losses
+                .iter()
+                .map(|r| (r.epoch as f64, f(r).max(1e-30).log10()))
+                .collect()
+        };
+        let (train, test) = (log(|r| r.train_loss), log(|r| r.test_loss));
+        let ys = train.iter().chain(&test).map(|p| p.1);
+        let lo = ys.clone().fold(f64::INFINITY, f64::min).floor();
+        let hi = ys.fold(f64::NEG_INFINITY, f64::max).ceil().max(lo + 1.0);
+        let (lo, hi) = if lo.is_finite() {
+            (lo, hi)
+        } else {
+            (-3.0, 2.0)
+        };
+        let x_max = self.num_epochs.max(2) as f64;
+        let datasets = vec![
+            Dataset::default()
+                .name("train")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Blue))
+                .data(&train),
+            Dataset::default()
+                .name("test")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Magenta))
+                .data(&test),
+        ];
+        let decade = |e: f64| Span::raw(format!("1e{e:.0}"));
+        let chart = Chart::new(datasets)
+            .block(Block::bordered().title(format!(
+                " loss (log scale) · {} · run {}/{} ",
+                run.label,
+                index + 1,
+                self.runs.len()
+            )))
+            .x_axis(Axis::default().title("epoch").bounds([1.0, x_max]).labels([
+                Span::raw("1"),
+                Span::raw(format!("{:.0}", (1.0 + x_max) / 2.0)),
+                Span::raw(format!("{x_max:.0}")),
+            ]))
+            .y_axis(Axis::default().bounds([lo, hi]).labels([
+                decade(lo),
+                decade((lo + hi) / 2.0),
+                decade(hi),
+            ]));
+        frame.render_widget(chart, area);
+    }
+
     fn render_side(&self, frame: &mut Frame, area: Rect) {
         if self.runs.is_empty() {
             let lines: Vec<Line> = self
@@ -293,6 +390,29 @@ impl State {
                 Paragraph::new(lines).block(Block::bordered().title(" settings ")),
                 area,
             );
+            return;
+        }
+        if self.regression() {
+            let rows = self.runs.iter().map(|r| {
+                let last = r.losses.last();
+                let fmt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.2e}"));
+                Row::new([
+                    r.label.clone(),
+                    fmt(last.map(|l| l.train_loss)),
+                    fmt(last.map(|l| l.test_loss)),
+                    r.result.clone().unwrap_or_default(),
+                ])
+            });
+            let widths = [
+                Constraint::Min(12),
+                Constraint::Length(8),
+                Constraint::Length(8),
+                Constraint::Length(14),
+            ];
+            let table = Table::new(rows, widths)
+                .header(Row::new(["run", "train", "test", ""]).add_modifier(Modifier::BOLD))
+                .block(Block::bordered().title(" runs · final loss "));
+            frame.render_widget(table, area);
             return;
         }
         let rows = self.runs.iter().map(|r| {
@@ -364,6 +484,8 @@ impl Reporter for Dashboard {
         self.state.runs.push(RunRow {
             label: note.to_string(),
             last: None,
+            losses: Vec::new(),
+            result: None,
             done: false,
         });
         self.refresh(true);
@@ -406,6 +528,14 @@ impl Reporter for Dashboard {
             run.done = m.epoch == self.state.num_epochs;
         }
         self.refresh(true);
+        Ok(())
+    }
+
+    fn on_losses(&mut self, record: &LossRecord) -> d2l_core::Result<()> {
+        if let Some(run) = self.state.runs.last_mut() {
+            run.losses.push(*record);
+        }
+        self.refresh(false);
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! CI, pipes: no escape codes), nothing with `--quiet`.
 
 use candle_core::Var;
-use d2l_core::train::{BatchProgress, EpochMetrics, Reporter};
+use d2l_core::train::{BatchProgress, EpochMetrics, LossRecord, Reporter};
 
 use crate::dashboard::Dashboard;
 use crate::progress::EpochProgress;
@@ -23,6 +23,15 @@ impl Display {
     pub fn finish(self, lines: &[String], wait: bool) {
         if let Display::Dashboard(dashboard) = self {
             dashboard.finish(lines, wait);
+        }
+    }
+
+    /// Adds `text` to the current run's row (the dashboard's runs table); plain lines print it.
+    pub fn note_result(&mut self, text: &str) {
+        match self {
+            Display::Dashboard(d) => d.note_result(text),
+            Display::Lines(p) => p.println(text),
+            Display::Quiet => {}
         }
     }
 
@@ -56,6 +65,10 @@ impl Reporter for Display {
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> d2l_core::Result<()> {
         self.reporter().map_or(Ok(()), |r| r.on_epoch(metrics))
+    }
+
+    fn on_losses(&mut self, record: &LossRecord) -> d2l_core::Result<()> {
+        self.reporter().map_or(Ok(()), |r| r.on_losses(record))
     }
 
     fn should_stop(&self) -> bool {

@@ -33,7 +33,8 @@ pub fn loss_vs_degree(
                 num_features: degree + 1,
                 num_epochs,
             };
-            let (train_loss, test_loss) = final_losses(&train(data, &fit, config)?.records)?;
+            let (train_loss, test_loss) =
+                final_losses(&train(data, &fit, config, &mut ())?.records)?;
             Ok(SweepPoint {
                 x: degree,
                 train_loss,
@@ -61,7 +62,8 @@ pub fn loss_vs_train_size(
                 num_features,
                 num_epochs,
             };
-            let (train_loss, test_loss) = final_losses(&train(&data, &fit, config)?.records)?;
+            let (train_loss, test_loss) =
+                final_losses(&train(&data, &fit, config, &mut ())?.records)?;
             Ok(SweepPoint {
                 x: n,
                 train_loss,

@@ -15,7 +15,7 @@
 //! use model_selection::{Config, Fit, PolyData, train};
 //! let data = PolyData::generate(0, &candle_core::Device::Cpu).unwrap();
 //! let fit = Fit { name: "normal".into(), num_features: 4, num_epochs: 50 };
-//! let run = train(&data, &fit, &Config::default()).unwrap();
+//! let run = train(&data, &fit, &Config::default(), &mut ()).unwrap();
 //! assert_eq!(run.weights.len(), 4);
 //! assert!(run.records.last().unwrap().train_loss < run.records[0].train_loss);
 //! ```
@@ -27,7 +27,7 @@ pub mod exercises;
 use candle_nn::Optimizer;
 use d2l_core::data::load_array;
 use d2l_core::linreg::LinearNoBias;
-use d2l_core::train::{LossRecord, train_regression};
+use d2l_core::train::{LossRecord, Reporter, train_regression};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss, rng};
 use serde::{Deserialize, Serialize};
@@ -136,9 +136,14 @@ pub struct FitResult {
 }
 
 /// The book's `train`: fits the first `fit.num_features` features of `data` and records the
-/// losses at epoch 1 and every 20 epochs. `config.seed` draws the initial weights and the
-/// shuffling.
-pub fn train(data: &PolyData, fit: &Fit, config: &Config) -> Result<FitResult> {
+/// losses at epoch 1 and every 20 epochs, reporting them to `reporter`. `config.seed` draws the
+/// initial weights and the shuffling.
+pub fn train<R: Reporter + ?Sized>(
+    data: &PolyData,
+    fit: &Fit,
+    config: &Config,
+    reporter: &mut R,
+) -> Result<FitResult> {
     fit.validate()?;
     config.validate()?;
     let seed = config.seed;
@@ -166,6 +171,7 @@ pub fn train(data: &PolyData, fit: &Fit, config: &Config) -> Result<FitResult> {
         fit.num_epochs,
         |epoch| epoch == 1 || epoch % 20 == 0,
         &mut sgd,
+        reporter,
     )?;
     // ANCHOR_END: train
     Ok(FitResult {

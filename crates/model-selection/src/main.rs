@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use d2l_core::train::final_losses;
+use d2l_core::train::{Reporter, final_losses};
 use d2l_core::validate::{self, Validate};
 use d2l_experiment::animator::record_losses;
 use d2l_plot::{Figure, Scale, loss_figure};
@@ -79,26 +79,28 @@ fn main() -> ExitCode {
         .main(|args: Args, run| {
             let config = &args.config;
             let data = PolyData::generate(config.seed, &run.device)?;
-            let results: Vec<_> = args
-                .fits()
-                .iter()
-                .map(|fit| train(&data, fit, config))
-                .collect::<Result<_, _>>()?;
+            let mut display = run.display();
+            let mut results = Vec::new();
+            for fit in args.fits() {
+                display.on_note(&format!("{} (d = {})", fit.name, fit.num_features));
+                results.push(train(&data, &fit, config, &mut display)?);
+            }
             let mut summaries = Vec::new();
+            let mut lines = Vec::new();
             for r in &results {
                 let (train_loss, test_loss) = final_losses(&r.records)?;
                 let d = r.fit.num_features;
                 let exact = least_squares(&data.train_features(d)?, &data.train_labels)?;
-                println!(
-                    "{} ({} features, {} epochs)",
-                    r.fit.name, d, r.fit.num_epochs
-                );
-                println!("  weight: {:?}", r.weights);
-                println!(
-                    "  least squares: {:?}",
-                    exact.iter().map(|w| *w as f32).collect::<Vec<_>>()
-                );
-                println!("  final train loss {train_loss:.5}, test loss {test_loss:.5}");
+                let exact_f32: Vec<f32> = exact.iter().map(|w| *w as f32).collect();
+                lines.extend([
+                    format!(
+                        "{} ({} features, {} epochs)",
+                        r.fit.name, d, r.fit.num_epochs
+                    ),
+                    format!("  weight: {:?}", r.weights),
+                    format!("  least squares: {exact_f32:?}"),
+                    format!("  final train loss {train_loss:.5}, test loss {test_loss:.5}"),
+                ]);
                 let figure = loss_figure(&r.records, "epoch", (1.0, r.fit.num_epochs as f64));
                 record_losses(&run.dir, &r.fit.name, &r.records, figure.ylim(1e-3, 1e2))?;
                 summaries.push(FitSummary {
@@ -112,6 +114,8 @@ fn main() -> ExitCode {
                 });
             }
             run.dir.write_json("summary.json", &summaries)?;
+            display.finish(&lines, run.wait);
+            lines.iter().for_each(|line| println!("{line}"));
 
             if args.degree_sweep {
                 let points = loss_vs_degree(&data, args.num_epochs, config)?;

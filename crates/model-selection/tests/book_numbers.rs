@@ -17,7 +17,7 @@ fn the_cubic_fit_recovers_the_true_weights_over_several_seeds() {
             seed,
             ..Config::default()
         };
-        let r = train(&data, normal, &config).unwrap();
+        let r = train(&data, normal, &config, &mut ()).unwrap();
         let w = &r.weights;
         assert!((4.9..=5.1).contains(&w[0]), "seed {seed}: w0 {w:?}");
         assert!((1.1..=1.4).contains(&w[1]), "seed {seed}: w1 {w:?}");
@@ -69,6 +69,7 @@ fn the_linear_fit_underfits() {
                 seed,
                 ..Config::default()
             },
+            &mut (),
         )
         .unwrap();
         let (train_loss, _) = final_losses(&r.records).unwrap();
@@ -111,7 +112,7 @@ fn bad_settings_are_refused() {
         num_epochs: 1,
     };
     assert!(
-        train(&data, &too_wide, &Config::default())
+        train(&data, &too_wide, &Config::default(), &mut ())
             .unwrap_err()
             .is_usage()
     );
@@ -120,7 +121,7 @@ fn bad_settings_are_refused() {
         ..Config::default()
     };
     assert_eq!(
-        train(&data, &Fit::book()[0], &bad_lr)
+        train(&data, &Fit::book()[0], &bad_lr, &mut ())
             .unwrap_err()
             .to_string(),
         "lr must be a finite number > 0, got -0.1"

@@ -21,7 +21,7 @@
 //! use weight_decay::{Config, Data, Variant, train};
 //! let config = Config { num_epochs: 10, ..Config::default() };
 //! let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
-//! let run = train(&data, Variant::Scratch, 3.0, &config).unwrap();
+//! let run = train(&data, Variant::Scratch, 3.0, &config, &mut ()).unwrap();
 //! assert_eq!(run.records.len(), 2);
 //! ```
 
@@ -32,7 +32,7 @@ use clap::ValueEnum;
 use d2l_core::data::{DataLoader, load_array, synthetic_data};
 use d2l_core::linreg::linreg;
 use d2l_core::optim::{ParamGroup, ScratchSgd, Sgd};
-use d2l_core::train::{LossRecord, train_regression};
+use d2l_core::train::{LossRecord, Reporter, train_regression};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss, rng};
 use serde::{Deserialize, Serialize};
@@ -209,12 +209,14 @@ fn l2_norm(w: &Tensor) -> Result<f64> {
     Ok(w.sqr()?.sum_all()?.to_scalar::<f32>()?.sqrt() as f64)
 }
 
-/// Trains one variant with regularisation strength `lambda` on `data`.
-pub fn train(
+/// Trains one variant with regularisation strength `lambda` on `data`, reporting the losses to
+/// `reporter`.
+pub fn train<R: Reporter + ?Sized>(
     data: &Data,
     variant: Variant,
     lambda: f64,
     config: &Config,
+    reporter: &mut R,
 ) -> Result<WeightDecayRun> {
     config.validate()?;
     validate::non_negative_f64("lambda", lambda)?;
@@ -249,6 +251,7 @@ pub fn train(
                 config.num_epochs,
                 record,
                 &mut sgd,
+                reporter,
             )?;
             (records, w.as_tensor().clone(), b.as_tensor().clone())
         }
@@ -273,6 +276,7 @@ pub fn train(
                 config.num_epochs,
                 record,
                 &mut sgd,
+                reporter,
             )?;
             (records, w.as_tensor().t()?, b.as_tensor().clone())
         }

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use d2l_core::train::final_losses;
+use d2l_core::train::{Reporter, final_losses};
 use d2l_core::validate::{self, Validate};
 use d2l_experiment::animator::record_losses;
 use d2l_plot::{Figure, loss_figure};
@@ -55,16 +55,20 @@ fn main() -> ExitCode {
     d2l_experiment::chapter!().single_threaded().main(|args: Args, run| {
         let config = &args.config;
         let data = Data::generate(config, &run.device)?;
+        let mut display = run.display();
         let mut summaries = Vec::new();
+        let mut lines = Vec::new();
         for &variant in &args.variants {
             for &lambda in &args.lambdas {
-                let r = train(&data, variant, lambda, config)?;
+                display.on_note(&format!("{} λ = {lambda}", variant.name()));
+                let r = train(&data, variant, lambda, config, &mut display)?;
+                display.note_result(&format!("‖w‖ {:.4}", r.w_l2_norm));
                 let (train_loss, test_loss) = final_losses(&r.records)?;
-                println!(
+                lines.push(format!(
                     "{} λ = {lambda}: L2 norm of w: {:.6}  (train loss {train_loss:.4e}, test loss {test_loss:.4e})",
                     variant.name(),
                     r.w_l2_norm
-                );
+                ));
                 let xlim = (5.0, config.num_epochs.max(10) as f64);
                 let name = format!("{}-lambda-{lambda}", variant.name());
                 record_losses(&run.dir, &name, &r.records, loss_figure(&r.records, "epochs", xlim))?;
@@ -78,6 +82,8 @@ fn main() -> ExitCode {
             }
         }
         run.dir.write_json("summary.json", &summaries)?;
+        display.finish(&lines, run.wait);
+        lines.iter().for_each(|line| println!("{line}"));
 
         if let Some(lambdas) = &args.sweep {
             let sweep = lambda_sweep(&data, Variant::Scratch, lambdas, config)?;

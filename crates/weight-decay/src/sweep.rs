@@ -52,7 +52,7 @@ pub fn lambda_sweep(
     let validation = Data::generate(&validation_config, data.train.0.device())?.test;
     let mut points = Vec::with_capacity(lambdas.len());
     for &lambda in lambdas {
-        let run = train(data, variant, lambda, config)?;
+        let run = train(data, variant, lambda, config, &mut ())?;
         let (train_loss, test_loss) = final_losses(&run.records)?;
         let validation_loss = run.loss_on(&validation.0, &validation.1)?;
         points.push(LambdaPoint {

@@ -13,8 +13,8 @@ fn weight_norms_and_test_losses_match_the_book_over_seeds() {
         };
         let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
         for (variant, high) in [(Variant::Scratch, 0.45), (Variant::Concise, 0.55)] {
-            let free = train(&data, variant, 0.0, &config).unwrap();
-            let decayed = train(&data, variant, 3.0, &config).unwrap();
+            let free = train(&data, variant, 0.0, &config, &mut ()).unwrap();
+            let decayed = train(&data, variant, 3.0, &config, &mut ()).unwrap();
             let tag = format!("seed {seed} {variant:?}");
             assert!(
                 (11.0..=16.0).contains(&free.w_l2_norm),
@@ -48,8 +48,8 @@ fn the_l1_penalty_shrinks_the_weights_too() {
         ..Config::default()
     };
     let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
-    let free = train(&data, Variant::Scratch, 0.0, &config).unwrap();
-    let lasso = train(&data, Variant::Scratch, 3.0, &config).unwrap();
+    let free = train(&data, Variant::Scratch, 0.0, &config, &mut ()).unwrap();
+    let lasso = train(&data, Variant::Scratch, 3.0, &config, &mut ()).unwrap();
     let l1 = |t: &candle_core::Tensor| {
         t.abs()
             .unwrap()
@@ -88,7 +88,7 @@ fn the_lambda_sweep_prefers_regularisation_on_the_validation_set() {
             .all(|w| w[1].w_l2_norm < w[0].w_l2_norm)
     );
     // The loss of the trained weights on the test set equals the recorded test loss.
-    let run = train(&data, Variant::Scratch, 3.0, &config).unwrap();
+    let run = train(&data, Variant::Scratch, 3.0, &config, &mut ()).unwrap();
     let (x, y) = &data.test;
     assert!((run.loss_on(x, y).unwrap() - final_losses(&run.records).unwrap().1).abs() < 1e-6);
 }
