@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every figure and number shown in the book (docs/src/generated/) from seed 0, so
 # the pages never drift from the code. Usage: docs/regenerate.sh   (then: mdbook build docs)
+# Needs tmux and python3 for the dashboard screenshot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/src/generated
@@ -21,4 +22,6 @@ done
 find "$out" -name '*.safetensors' -delete
 find "$out" -name '*.png' ! -name 'train-images.png' ! -name 'predictions.png' -delete
 find "$out" \( -name 'train-images.svg' -o -name 'predictions.svg' \) -delete
+# The dashboard screenshot, from a real run in tmux.
+docs/tools/dashboard-screenshot.sh
 echo "regenerated $out"
