@@ -127,10 +127,11 @@ impl Run {
             .chain()
             .any(|c| matches!(c.downcast_ref(), Some(d2l_core::Error::Diverged { .. })));
         if diverged {
-            error.context(format!(
-                "the records of the epochs before it are in {}",
+            anyhow::anyhow!(
+                "{}; the records of the epochs before it are in {}",
+                one_line(&error),
                 self.dir.path().display()
-            ))
+            )
         } else {
             error
         }

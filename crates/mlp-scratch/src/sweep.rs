@@ -128,8 +128,9 @@ pub fn sweep<R: Reporter + ?Sized>(
     let configs = sweep.configs(base)?;
     let mut results = Vec::with_capacity(configs.len());
     for (i, config) in configs.iter().enumerate() {
+        // `[2/12] 256×1 lr 0.1`: hidden width × hidden layers, learning rate.
         reporter.on_note(&format!(
-            "[{}/{}] hidden {} x {} layer(s), lr {}",
+            "[{}/{}] {}×{} lr {}",
             i + 1,
             configs.len(),
             config.num_hiddens,
