@@ -10,21 +10,33 @@
 
 use crate::error::{Error, Result};
 
-/// `value` must be finite and strictly positive (learning rates, scales).
+/// `value` must be finite and strictly positive (learning rates, scales), also as the f32 the
+/// tensors compute in.
 pub fn positive_f64(name: &'static str, value: f64) -> Result<()> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(invalid(name, "a finite number > 0", value))
+    if !(value.is_finite() && value > 0.0) {
+        return Err(invalid(name, "a finite number > 0", value));
     }
+    within_f32(name, value)
 }
 
-/// `value` must be finite and ≥ 0 (weight decay, penalties).
+/// `value` must be finite and ≥ 0 (weight decay, penalties), also as an f32.
 pub fn non_negative_f64(name: &'static str, value: f64) -> Result<()> {
-    if value.is_finite() && value >= 0.0 {
+    if !(value.is_finite() && value >= 0.0) {
+        return Err(invalid(name, "a finite number >= 0", value));
+    }
+    within_f32(name, value)
+}
+
+/// A finite f64 must stay finite as the f32 the tensors compute in.
+fn within_f32(name: &'static str, value: f64) -> Result<()> {
+    if (value as f32).is_finite() {
         Ok(())
     } else {
-        Err(invalid(name, "a finite number >= 0", value))
+        Err(invalid(
+            name,
+            "at most 3.4e38 in size (tensors compute in f32)",
+            value,
+        ))
     }
 }
 
@@ -59,11 +71,34 @@ pub fn positive_usize(name: &'static str, value: usize) -> Result<()> {
     }
 }
 
-fn invalid(name: &'static str, rule: &'static str, value: impl std::fmt::Display) -> Error {
+fn invalid(name: &'static str, rule: &'static str, value: impl Shown) -> Error {
     Error::InvalidHyperparameter {
         name,
         rule,
-        value: value.to_string(),
+        value: value.shown(),
+    }
+}
+
+/// A value as a message shows it: as given for ordinary numbers, in scientific notation for
+/// huge or tiny floats (not 309 digits for 1e308).
+trait Shown {
+    fn shown(&self) -> String;
+}
+
+impl Shown for f64 {
+    fn shown(&self) -> String {
+        let a = self.abs();
+        if a.is_finite() && a != 0.0 && !(1e-4..1e16).contains(&a) {
+            format!("{self:e}")
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+impl Shown for usize {
+    fn shown(&self) -> String {
+        self.to_string()
     }
 }
 

@@ -165,6 +165,12 @@ fn validation_messages_state_the_rule() {
             .is_usage()
     );
     assert!(validate::non_negative_f64("wd", 0.0).is_ok());
+    // Finite as an f64 but not as the f32 the tensors compute in.
+    assert_eq!(
+        validate::positive_f64("lr", 1e308).unwrap_err().to_string(),
+        "lr must be at most 3.4e38 in size (tensors compute in f32), got 1e308"
+    );
+    assert!(validate::finite_f32("swish_beta", -1e308).is_err());
 }
 
 /// A linearly separable two-class problem for the loop tests.

@@ -49,8 +49,9 @@ pub struct CommonArgs {
 /// Flags of the Fashion-MNIST chapters: the data folder and checkpoint evaluation.
 #[derive(clap::Args, Clone, Debug, Serialize)]
 pub struct DataArgs {
-    /// Folder with the Fashion-MNIST files (default: $D2L_DATA_DIR, the workspace's
-    /// datasets/fashion-mnist/, /usr/share/datasets/fashion-mnist/).
+    /// Folder with the Fashion-MNIST files, the only place looked (default: $D2L_DATA_DIR
+    /// alone when set, else the workspace's datasets/fashion-mnist/, then
+    /// /usr/share/datasets/fashion-mnist/).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
     /// A model.safetensors written by an earlier run (use with --eval-only).

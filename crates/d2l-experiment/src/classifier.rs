@@ -95,21 +95,34 @@ impl<D: ImageData> ClassifierRun<'_, D> {
         let lines = match result {
             Ok((net, summary)) => self.finish(&net, &summary)?,
             Err(d2l_core::Error::Stopped { epoch, batch }) => {
+                let by = crate::signals::received();
                 animator.save_checkpoint()?;
                 let summary = Summary::from_history(animator.history()).ok();
                 self.run.dir.write_json(
                     "summary.json",
                     &serde_json::json!({
-                        "status": "stopped",
+                        "status": if by.is_some() { "interrupted" } else { "stopped" },
+                        "signal": by.map(crate::signals::name),
                         "stopped_at": { "epoch": epoch, "batch": batch },
                         "epochs_completed": animator.history().len(),
                         "last_epoch": summary,
                     }),
                 )?;
-                vec![format!(
-                    "stopped at epoch {epoch}, batch {batch}: {} epoch(s) recorded, checkpoint of the model as it was",
-                    animator.history().len()
-                )]
+                let line = format!(
+                    "{} at epoch {epoch}, batch {batch}: {} epoch(s) recorded in {}, with a checkpoint of the model as it was",
+                    by.map_or("stopped", |_| "interrupted"),
+                    animator.history().len(),
+                    self.run.dir.path().display()
+                );
+                if let Some(signal) = by {
+                    display.finish(&[], false);
+                    return Err(crate::exit::Interrupted {
+                        signal,
+                        message: format!("{line} ({})", crate::signals::name(signal)),
+                    }
+                    .into());
+                }
+                vec![line]
             }
             Err(e) => return Err(e.into()),
         };
@@ -204,9 +217,14 @@ pub fn show_images(
 /// unreadable file is the user's error.
 pub fn read_checkpoint(path: &Path, device: &Device) -> anyhow::Result<HashMap<String, Tensor>> {
     if !path.is_file() {
+        let why = if path.is_dir() {
+            "a folder, not a model.safetensors file"
+        } else {
+            "no such file"
+        };
         anyhow::bail!(InputError::new(std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("cannot read checkpoint {}: no such file", path.display()),
+            format!("cannot read checkpoint {}: {why}", path.display()),
         )));
     }
     candle_core::safetensors::load(path, device)

@@ -72,9 +72,10 @@ impl Reporter for Display {
     }
 
     fn should_stop(&self) -> bool {
-        match self {
+        let asked = match self {
             Display::Dashboard(d) => d.should_stop(),
             _ => false,
-        }
+        };
+        asked || crate::signals::received().is_some()
     }
 }

@@ -15,6 +15,29 @@ impl InputError {
     }
 }
 
+/// A run stopped by a signal after writing its records: `message` says where; the exit
+/// status is 128 + the signal's number.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Interrupted {
+    /// The signal (SIGINT or SIGTERM).
+    pub signal: i32,
+    /// Where the run stopped and what it left.
+    pub message: String,
+}
+
+/// Training that stopped early, by a signal or (for runs that record nothing more) by `q`:
+/// its exit status (128 + the signal, or 0 for `q`), or `None` for any other error.
+pub fn stop_status(error: &anyhow::Error) -> Option<u8> {
+    if let Some(i) = error.downcast_ref::<Interrupted>() {
+        return Some(crate::signals::exit_status(i.signal));
+    }
+    let stopped = error
+        .chain()
+        .any(|c| matches!(c.downcast_ref(), Some(d2l_core::Error::Stopped { .. })));
+    stopped.then(|| crate::signals::received().map_or(0, crate::signals::exit_status))
+}
+
 /// The exit status for `error`: 2 for input errors, 1 otherwise.
 pub fn exit_status(error: &anyhow::Error) -> u8 {
     let is_input = error.chain().any(|cause| {

@@ -16,6 +16,7 @@
 //! | [`progress`] | plain lines per epoch (and a bar on stderr when it is a terminal) |
 //! | [`animator`] | the book's `Animator`: `metrics.csv` and the training figure after every epoch |
 //! | [`exit`] | one-line errors and exit statuses |
+//! | [`signals`] | Ctrl-C and SIGTERM stop a run after the current batch |
 
 pub mod animator;
 pub mod args;
@@ -27,6 +28,7 @@ pub mod progress;
 pub mod record;
 pub mod run_dir;
 pub mod runner;
+pub mod signals;
 
 pub use exit::InputError;
 pub use run_dir::RunDir;

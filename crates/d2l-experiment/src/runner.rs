@@ -41,7 +41,7 @@ use serde::Serialize;
 use crate::args::CommonArgs;
 use crate::dashboard::Dashboard;
 use crate::display::Display;
-use crate::exit::{default_sigpipe, exit_status, one_line};
+use crate::exit::{default_sigpipe, exit_status, one_line, stop_status};
 use crate::progress::EpochProgress;
 use crate::record::{RunConfig, Runtime};
 use crate::run_dir::RunDir;
@@ -86,6 +86,7 @@ impl Run {
     /// How to show progress: the dashboard when stdout is a terminal large enough, plain
     /// lines otherwise, nothing with `--quiet`.
     pub fn display(&self) -> Display {
+        crate::signals::catch();
         if self.quiet {
             return Display::Quiet;
         }
@@ -182,10 +183,17 @@ impl Chapter {
         })();
         match result {
             Ok(()) => ExitCode::SUCCESS,
-            Err(error) => {
-                eprintln!("error: {}", one_line(&error));
-                ExitCode::from(exit_status(&error))
-            }
+            Err(error) => match stop_status(&error) {
+                // Stopped as asked: not an error.
+                Some(status) => {
+                    eprintln!("{}", one_line(&error));
+                    ExitCode::from(status)
+                }
+                None => {
+                    eprintln!("error: {}", one_line(&error));
+                    ExitCode::from(exit_status(&error))
+                }
+            },
         }
     }
 

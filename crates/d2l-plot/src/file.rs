@@ -1,6 +1,7 @@
 //! Atomic file writes: the bytes go to a temporary file in the target's folder, which is
-//! synced and renamed over the target, so a crash never leaves a half-written file. The
-//! experiment harness writes its run records the same way.
+//! synced and renamed over the target, so a crash never leaves a half-written file. Files get
+//! the permissions the umask gives, as with any other program. The experiment harness writes
+//! its run records the same way.
 
 use std::io::Write;
 use std::path::Path;
@@ -30,8 +31,13 @@ pub fn write_atomic_with(
             source,
         }
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp-");
+    // Like any file a program creates: rw for everyone the umask allows (tempfile's default,
+    // 0600, would make records unreadable to the rest of a course's group).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(io("cannot create a temporary file in", dir))?;
     fill(tmp.as_file_mut())

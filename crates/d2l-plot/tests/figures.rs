@@ -40,3 +40,16 @@ fn writing_into_a_missing_folder_names_the_path() {
     let err = d2l_plot::file::write_atomic(&gone, b"{}").unwrap_err();
     assert!(err.to_string().contains("missing/dir"), "{err}");
 }
+
+#[cfg(unix)]
+#[test]
+fn written_files_follow_the_umask_like_any_other_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours.json");
+    d2l_plot::file::write_atomic(&ours, b"{}").unwrap();
+    let plain = dir.path().join("plain.json");
+    std::fs::write(&plain, b"{}").unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&ours), mode(&plain));
+}

@@ -5,8 +5,9 @@
 //!
 //! - reads the four IDX files, gzipped or not, checking magic numbers, dimensions, counts and
 //!   lengths, and names the file and the problem when something is off ([`Error`]);
-//! - finds them in `--data-dir` / `$D2L_DATA_DIR`, the workspace's `datasets/fashion-mnist/`,
-//!   or Debian's `/usr/share/datasets/fashion-mnist/` ([`locate`]);
+//! - reads them from `--data-dir` / `$D2L_DATA_DIR` alone when one is given, else finds them
+//!   in the workspace's `datasets/fashion-mnist/` or Debian's
+//!   `/usr/share/datasets/fashion-mnist/` ([`locate`]);
 //! - gives images as f32 tensors in [0, 1] of shape `(N, 784)` (view them as `(N, 1, 28, 28)`)
 //!   and labels as u32, as `ToTensor()` does (no normalisation).
 //!

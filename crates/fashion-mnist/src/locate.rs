@@ -45,19 +45,19 @@ pub fn workspace_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets/fashion-mnist")
 }
 
-/// The directories searched, in order: `explicit` (a `--data-dir` flag), `$D2L_DATA_DIR`,
-/// the workspace's `datasets/fashion-mnist/`, and Debian's `/usr/share/datasets/fashion-mnist/`.
+/// The directories searched, in order. A folder the user named is the only one: `explicit`
+/// (a `--data-dir` flag), else `$D2L_DATA_DIR`. Without either, the workspace's
+/// `datasets/fashion-mnist/`, then Debian's `/usr/share/datasets/fashion-mnist/`.
 pub fn search_path(explicit: Option<&Path>) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    dirs.extend(explicit.map(Path::to_path_buf));
-    dirs.extend(
+    let named = explicit.map(Path::to_path_buf).or_else(|| {
         std::env::var_os(ENV_VAR)
             .filter(|v| !v.is_empty())
-            .map(PathBuf::from),
-    );
-    dirs.push(workspace_dir());
-    dirs.push(PathBuf::from(DEBIAN_DIR));
-    dirs
+            .map(PathBuf::from)
+    });
+    match named {
+        Some(dir) => vec![dir],
+        None => vec![workspace_dir(), PathBuf::from(DEBIAN_DIR)],
+    }
 }
 
 /// The path of `name` in `dir`: the `.gz` file if present, else the uncompressed one.

@@ -13,8 +13,9 @@ use serde::Serialize;
 /// What to draw and check.
 #[derive(clap::Args, Debug, Serialize)]
 struct Args {
-    /// Folder holding the four IDX files (.gz or raw); default: search $D2L_DATA_DIR,
-    /// the workspace's datasets/fashion-mnist/, /usr/share/datasets/fashion-mnist/.
+    /// Folder holding the four IDX files (.gz or raw), the only place looked; default:
+    /// $D2L_DATA_DIR alone when set, else the workspace's datasets/fashion-mnist/, then
+    /// /usr/share/datasets/fashion-mnist/.
     #[arg(long)]
     data_dir: Option<std::path::PathBuf>,
     /// Rows of the image grid.

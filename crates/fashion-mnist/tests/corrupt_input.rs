@@ -119,12 +119,20 @@ fn a_missing_file_is_reported() {
 }
 
 #[test]
-fn a_directory_without_the_data_is_skipped_and_listed_when_nothing_is_found() {
+fn a_named_directory_is_the_only_place_looked_and_is_named_when_the_data_is_not_there() {
     let empty = tempfile::tempdir().unwrap();
-    // The workspace copy exists, so the search falls through to it...
-    let found = locate::find_data_dir(Some(empty.path())).unwrap();
-    assert_eq!(found, locate::workspace_dir().canonicalize().unwrap());
-    // ...and a directory missing one file is not used.
+    // The workspace copy exists, but a folder the user named is the only one searched.
+    let err = locate::find_data_dir(Some(empty.path())).unwrap_err();
+    assert!(
+        matches!(&err, Error::NotFound { searched } if searched == &[empty.path().to_path_buf()]),
+        "{err}"
+    );
+    // Without one, the workspace copy is found.
+    assert_eq!(
+        locate::find_data_dir(None).unwrap(),
+        locate::workspace_dir().canonicalize().unwrap()
+    );
+    // A directory missing one file is not used.
     let partial = tempfile::tempdir().unwrap();
     write(partial.path(), "train-images-idx3-ubyte.gz", b"");
     assert!(FashionMnist::load_from(partial.path(), &Device::Cpu).is_err());

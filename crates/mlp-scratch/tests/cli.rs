@@ -150,3 +150,67 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
         summary["test_acc"]
     );
 }
+
+/// Starts a long run, waits for its first recorded epoch, sends `signal`, and returns the
+/// exit code, stderr and the run folder.
+fn interrupt(signal: &str) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args([
+            "--num-epochs",
+            "50",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string(out.join("metrics.csv")).map_or(0, |m| m.lines().count()) < 2 {
+        assert!(
+            start.elapsed().as_secs() < 120,
+            "no epoch recorded in two minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let result = child.wait_with_output().unwrap();
+    (
+        result.status.code(),
+        String::from_utf8_lossy(&result.stderr).into(),
+        dir,
+    )
+}
+
+#[test]
+fn sigint_and_sigterm_stop_after_the_batch_with_a_consistent_record() {
+    for (signal, code, name) in [("-INT", 130, "SIGINT"), ("-TERM", 143, "SIGTERM")] {
+        let (status, stderr, dir) = interrupt(signal);
+        let out = dir.path().join("run");
+        assert_eq!(status, Some(code), "{name}: {stderr}");
+        assert!(
+            stderr.contains("interrupted at epoch") && stderr.contains(name),
+            "{stderr}"
+        );
+        let summary = read_json(&out.join("summary.json"));
+        assert_eq!(summary["status"], "interrupted");
+        assert_eq!(summary["signal"], name);
+        let completed = summary["epochs_completed"].as_u64().unwrap() as usize;
+        let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+        assert_eq!(metrics.lines().count(), 1 + completed);
+        assert!(out.join("model.safetensors").is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{name}: temporary files left");
+    }
+}
