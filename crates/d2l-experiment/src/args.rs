@@ -35,9 +35,13 @@ pub struct CommonArgs {
     /// The device to compute on.
     #[arg(long, value_enum, default_value_t)]
     pub device: DeviceArg,
-    /// Output folder (default: runs/CHAPTER/UTC-TIMESTAMP/).
+    /// Output folder (default: runs/CHAPTER/UTC-TIMESTAMP-PID/). A run creates it or takes
+    /// it empty, and holds it locked while it runs.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Empty an existing --out folder first instead of refusing it.
+    #[arg(long)]
+    pub overwrite: bool,
     /// Print only the final summary, no progress.
     #[arg(long)]
     pub quiet: bool,

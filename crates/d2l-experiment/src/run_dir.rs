@@ -1,10 +1,12 @@
 //! The run folder: one per run, holding `config.json`, `metrics.csv`, `summary.json`, figures
-//! and checkpoints. Every file is written to a temporary name in the same folder and renamed
-//! into place, so a crash never leaves a half-written file.
+//! and checkpoints. A run owns its folder: it creates it (or takes an empty one), refuses a
+//! folder that holds anything unless told to empty it, and holds a lock on it for its whole
+//! life, so two runs never mix their files. Every file is written to a temporary name in the
+//! same folder and renamed into place, so a crash never leaves a half-written file.
 //!
 //! ```
 //! let dir = tempfile::tempdir().unwrap();
-//! let run = d2l_experiment::RunDir::create(dir.path().join("run")).unwrap();
+//! let run = d2l_experiment::RunDir::create(dir.path().join("run"), false).unwrap();
 //! run.write_json("summary.json", &serde_json::json!({"test_acc": 0.85})).unwrap();
 //! assert!(run.path().join("summary.json").exists());
 //! ```
@@ -16,25 +18,76 @@ use candle_core::{Tensor, Var};
 use d2l_plot::file::{write_atomic, write_atomic_with};
 use serde::Serialize;
 
-/// A run's output folder.
+use crate::exit::InputError;
+
+/// A run's output folder, locked for as long as any clone of it lives.
 #[derive(Clone, Debug)]
 pub struct RunDir {
     path: PathBuf,
+    /// The folder opened and locked (an advisory lock that other runs respect).
+    _lock: std::sync::Arc<std::fs::File>,
 }
 
 impl RunDir {
-    /// Creates `path` (and its parents) if needed.
-    pub fn create(path: impl Into<PathBuf>) -> anyhow::Result<Self> {
+    /// Takes `path` for a run: creates it (and its parents), or takes it if it exists and is
+    /// empty. A folder that holds anything is refused, unless `overwrite` says to empty it
+    /// first; a folder another run holds is refused either way. Both refusals are the user's
+    /// to fix (exit status 2).
+    pub fn create(path: impl Into<PathBuf>, overwrite: bool) -> anyhow::Result<Self> {
         let path = path.into();
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create directory {}", path.display()))?;
-        Ok(Self { path })
+        let context = || format!("cannot create the run folder {}", path.display());
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(context)?;
+        }
+        match std::fs::create_dir(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            Err(e) => return Err(e).with_context(context),
+        }
+        let folder = std::fs::File::open(&path).with_context(context)?;
+        if folder.try_lock().is_err() {
+            return Err(InputError::new(std::io::Error::other(format!(
+                "{} is in use by another run; choose another --out",
+                path.display()
+            )))
+            .into());
+        }
+        let entries: Vec<PathBuf> = std::fs::read_dir(&path)
+            .with_context(context)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<Result<_, _>>()
+            .with_context(context)?;
+        if !entries.is_empty() {
+            if !overwrite {
+                return Err(InputError::new(std::io::Error::other(format!(
+                    "{} already holds {} file(s): pass --overwrite to empty it first, or choose another --out",
+                    path.display(),
+                    entries.len()
+                )))
+                .into());
+            }
+            for entry in entries {
+                let removed = if entry.is_dir() {
+                    std::fs::remove_dir_all(&entry)
+                } else {
+                    std::fs::remove_file(&entry)
+                };
+                removed
+                    .with_context(|| format!("--overwrite: cannot remove {}", entry.display()))?;
+            }
+        }
+        Ok(Self {
+            path,
+            _lock: std::sync::Arc::new(folder),
+        })
     }
 
-    /// The default folder for a chapter's run: `runs/<chapter>/<UTC timestamp>/`.
+    /// The default folder for a chapter's run: `runs/<chapter>/<UTC timestamp>-<process id>/`,
+    /// so two runs started in the same millisecond get folders of their own.
     pub fn default_path(chapter: &str) -> PathBuf {
         let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%S%.3fZ");
-        Path::new("runs").join(chapter).join(stamp.to_string())
+        let name = format!("{stamp}-{}", std::process::id());
+        Path::new("runs").join(chapter).join(name)
     }
 
     /// The folder.
@@ -105,6 +158,29 @@ fn safetensors_bytes(tensors: &[(&str, Tensor)]) -> candle_core::Result<Vec<u8>>
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_run_owns_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/run");
+        let run = RunDir::create(&path, false).unwrap();
+        run.write_bytes("x.txt", b"1").unwrap();
+        // Held by a live run: refused, even with --overwrite.
+        let held = RunDir::create(&path, true).unwrap_err().to_string();
+        assert!(held.contains("in use by another run"), "{held}");
+        drop(run);
+        // Not empty: refused, naming the way out.
+        let full = RunDir::create(&path, false).unwrap_err();
+        assert!(full.to_string().contains("--overwrite"), "{full}");
+        assert_eq!(crate::exit::exit_status(&full), 2);
+        // --overwrite empties it first.
+        let again = RunDir::create(&path, true).unwrap();
+        assert_eq!(std::fs::read_dir(again.path()).unwrap().count(), 0);
+        // An empty folder that exists is taken as it is.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        RunDir::create(&empty, false).unwrap();
+    }
+
     #[derive(Serialize)]
     struct Row {
         label: &'static str,
@@ -114,7 +190,7 @@ mod tests {
     #[test]
     fn csv_records_quote_commas_and_files_are_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let run = RunDir::create(dir.path().join("r")).unwrap();
+        let run = RunDir::create(dir.path().join("r"), false).unwrap();
         let rows = [Row {
             label: "lr 0.1, 2 layers",
             value: 0.5,

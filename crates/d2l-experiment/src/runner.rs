@@ -122,20 +122,37 @@ impl Run {
         Ok(())
     }
 
-    /// Adds where the run's records are to a training error.
-    fn explain(&self, error: anyhow::Error) -> anyhow::Error {
-        let diverged = error
-            .chain()
-            .any(|c| matches!(c.downcast_ref(), Some(d2l_core::Error::Diverged { .. })));
-        if diverged {
-            anyhow::anyhow!(
-                "{}; the records of the epochs before it are in {}",
-                one_line(&error),
-                self.dir.path().display()
-            )
-        } else {
-            error
+    /// Records a failed run: `summary.json` says what failed (`"status": "diverged"`,
+    /// `"stopped"` or `"error"`), and the message says what the folder holds. A run
+    /// interrupted by a signal has written its own summary already.
+    fn fail(&self, error: anyhow::Error) -> anyhow::Error {
+        if error.downcast_ref::<crate::exit::Interrupted>().is_some() {
+            return error;
         }
+        let core = error
+            .chain()
+            .find_map(|c| c.downcast_ref::<d2l_core::Error>());
+        let status = match core {
+            Some(d2l_core::Error::Diverged { .. }) => "diverged",
+            Some(d2l_core::Error::Stopped { .. }) => "stopped",
+            _ => "error",
+        };
+        let message = one_line(&error);
+        let summary = serde_json::json!({ "status": status, "error": message });
+        if self.dir.write_json("summary.json", &summary).is_err() {
+            return error;
+        }
+        let held = if self.dir.file("metrics.csv").is_file() {
+            "the records of the epochs before it"
+        } else {
+            "its config.json and summary.json"
+        };
+        // As context, so that the error keeps its type for the exit status.
+        let message = message.trim_end_matches('.');
+        error.context(format!(
+            "{message}; {held} are in {}",
+            self.dir.path().display()
+        ))
     }
 }
 
@@ -177,7 +194,7 @@ impl Chapter {
             let common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
             args.validate()?;
             let run = self.start(&args, &common)?;
-            body(args, &run).map_err(|e| run.explain(e))?;
+            body(args, &run).map_err(|e| run.fail(e))?;
             println!("wrote {}", run.dir.path().display());
             Ok(())
         })();
@@ -217,6 +234,7 @@ impl Chapter {
                 .out
                 .clone()
                 .unwrap_or_else(|| RunDir::default_path(self.name)),
+            common.overwrite,
         )?;
         let config = serde_json::to_value(RunConfig {
             chapter: self.name,

@@ -70,6 +70,14 @@ fn a_diverging_run_stops_with_the_learning_rate_advice() {
     );
     assert!(stderr.contains("smaller learning rate"), "{stderr}");
     assert!(out.join("config.json").is_file());
+    // The summary says what failed, and the message says only what is on disk.
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["status"], "diverged");
+    assert!(!out.join("metrics.csv").exists());
+    assert!(
+        stderr.contains("its config.json and summary.json are in"),
+        "{stderr}"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .filter_map(|e| e.ok())
@@ -213,4 +221,69 @@ fn sigint_and_sigterm_stop_after_the_batch_with_a_consistent_record() {
             .collect();
         assert!(leftovers.is_empty(), "{name}: temporary files left");
     }
+}
+
+#[test]
+fn a_run_owns_its_folder_and_never_mixes_with_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let out_s = out.to_str().unwrap();
+    let short = ["--num-epochs", "1", "--quiet", "--out", out_s];
+    let (code, _, stderr) = mlp(&short);
+    assert_eq!(code, 0, "{stderr}");
+    let before = std::fs::read(out.join("summary.json")).unwrap();
+    // A second run into the same folder is refused, and the first run's files are untouched.
+    let (code, _, stderr) = mlp(&[
+        "--lr",
+        "0.5",
+        "--num-epochs",
+        "1",
+        "--quiet",
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("pass --overwrite"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    // --eval-only cannot write over a training run either.
+    let checkpoint = out.join("model.safetensors");
+    let (code, _, _) = mlp(&[
+        "--eval-only",
+        "--checkpoint",
+        checkpoint.to_str().unwrap(),
+        "--out",
+        out_s,
+    ]);
+    assert_eq!(code, 2);
+    assert!(!out.join("eval.json").exists());
+    // --overwrite empties it first: nothing of the old run is left.
+    std::fs::write(out.join("stale.txt"), "old").unwrap();
+    let mut overwrite = short.to_vec();
+    overwrite.push("--overwrite");
+    let (code, _, stderr) = mlp(&overwrite);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!out.join("stale.txt").exists());
+    // Two runs started together with the same --out: one of them is refused.
+    let both = dir.path().join("both");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+            .args([
+                "--num-epochs",
+                "1",
+                "--quiet",
+                "--out",
+                both.to_str().unwrap(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let codes =
+        [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()].map(|o| o.status.code());
+    assert!(
+        codes.contains(&Some(0)) && codes.contains(&Some(2)),
+        "{codes:?}"
+    );
 }
