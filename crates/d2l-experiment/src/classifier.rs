@@ -155,6 +155,31 @@ impl<D: ImageData> ClassifierRun<'_, D> {
         ])
     }
 
+    /// Checks that a reloaded model fits the data: it takes an image and gives one score per
+    /// class, in f32. A checkpoint of another model (other widths, classes or dtype) is the
+    /// user's error, naming the file and what does not fit.
+    fn check_fits<M: ModuleT>(&self, net: &M, path: &Path) -> anyhow::Result<()> {
+        let (images, _) = self.data.test_split();
+        let classes = self.data.class_names().len();
+        let not_this_model = |what: String| {
+            InputError::new(std::io::Error::other(format!(
+                "checkpoint {}: {what}: it was not saved from this chapter's model",
+                path.display()
+            )))
+        };
+        let out = net
+            .forward_t(&images.narrow(0, 0, 1)?, false)
+            .map_err(|e| not_this_model(format!("an image does not go through it ({e})")))?;
+        if out.dims() != [1, classes] || out.dtype() != candle_core::DType::F32 {
+            let (dims, dtype) = (out.dims().to_vec(), out.dtype());
+            return Err(not_this_model(format!(
+                "it gives {dims:?} {dtype:?} scores per image, not [1, {classes}] F32"
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
     /// Evaluates a reloaded checkpoint: test accuracy and the predict view, written to
     /// `eval.json` and `predictions.svg/.png`.
     fn evaluate<M: ModuleT>(&self, net: &M, path: &Path) -> anyhow::Result<()> {
@@ -262,6 +287,7 @@ impl Chapter {
                 let net = from_tensors(&tensors)
                     .map_err(InputError::new)
                     .with_context(|| format!("checkpoint {}", path.display()))?;
+                classifier.check_fits(&net, path)?;
                 return classifier.evaluate(&net, path);
             }
             train(args.chapter, &classifier)
