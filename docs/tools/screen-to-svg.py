@@ -90,9 +90,15 @@ def main():
                 out.append(f'<rect x="{x:.1f}" y="{y - LINE_H + 4}" width="{len(text) * CHAR_W:.1f}" height="{LINE_H}" fill="{bg}"/>')
             weight = ' font-weight="bold"' if s["bold"] else ""
             opacity = ' opacity="0.6"' if s["dim"] else ""
-            out.append(
-                f'<text x="{x:.1f}" y="{y}" fill="{fg}"{weight}{opacity} textLength="{len(text) * CHAR_W:.1f}">{html.escape(text)}</text>'
-            )
+            # Each word at its own column, fitted to its cells: browsers' monospace fonts
+            # differ in width, and runs of spaces would be collapsed or stretched.
+            for word in re.finditer(r"\S+", text):
+                wx = x + word.start() * CHAR_W
+                width = len(word.group()) * CHAR_W
+                out.append(
+                    f'<text x="{wx:.1f}" y="{y}" fill="{fg}"{weight}{opacity} '
+                    f'textLength="{width:.1f}" lengthAdjust="spacingAndGlyphs">{html.escape(word.group())}</text>'
+                )
             col += len(text)
     out.append("</g></svg>")
     print("\n".join(out))
