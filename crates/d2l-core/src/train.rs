@@ -10,8 +10,10 @@
 //! [`EXPLOSION_FACTOR`] times the epoch's first batch loss (floored at 1), stops training with
 //! [`Error::Diverged`], naming the epoch and batch, before the bad update is applied. (With a
 //! numerically stable cross-entropy a far too large learning rate often gives huge but finite
-//! losses rather than NaN; both are divergence.)
-//! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure).
+//! losses rather than NaN; both are divergence.) So is an epoch whose mean loss has grown to
+//! more than [`EXPLOSION_FACTOR`] times the first epoch's, however slowly it got there.
+//! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure), which can also
+//! ask the loop to stop.
 
 use std::time::Instant;
 
@@ -238,6 +240,7 @@ where
     R: Reporter + ?Sized,
 {
     let mut history = Vec::with_capacity(num_epochs);
+    let mut watch = RunWatch::default();
     reporter.on_start(
         num_epochs,
         train_iter.num_batches(),
@@ -246,6 +249,12 @@ where
     for epoch in 1..=num_epochs {
         let start = Instant::now();
         let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
+        watch.check(
+            epoch,
+            train_loss,
+            train_iter.num_batches(),
+            updater.learning_rate(),
+        )?;
         let test_acc = evaluate_accuracy(net, test_iter)?;
         let metrics = EpochMetrics {
             epoch,
@@ -258,6 +267,29 @@ where
         history.push(metrics);
     }
     Ok(history)
+}
+
+/// Divergence over a whole run: an epoch whose mean training loss exceeds
+/// [`EXPLOSION_FACTOR`] times the first epoch's (floored at 1), which the check inside an
+/// epoch misses when the loss grows a little every epoch.
+#[derive(Default)]
+struct RunWatch {
+    limit: Option<f64>,
+}
+
+impl RunWatch {
+    fn check(&mut self, epoch: usize, loss: f64, batches: usize, lr: f64) -> Result<()> {
+        let limit = *self.limit.get_or_insert(EXPLOSION_FACTOR * loss.max(1.0));
+        if loss.is_finite() && loss <= limit {
+            return Ok(());
+        }
+        Err(Error::Diverged {
+            epoch,
+            batch: batches,
+            loss,
+            lr,
+        })
+    }
 }
 
 /// Train and test loss at one recorded epoch of a regression run.
@@ -303,8 +335,15 @@ where
 {
     let mut records = Vec::new();
     reporter.on_start(num_epochs, train_iter.num_batches(), &[]);
+    let mut watch = RunWatch::default();
     for epoch in 1..=num_epochs {
-        train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
+        let (train_loss, _) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
+        watch.check(
+            epoch,
+            train_loss,
+            train_iter.num_batches(),
+            updater.learning_rate(),
+        )?;
         if record(epoch) {
             let train_loss = crate::metrics::evaluate_loss(net, train_iter, eval_loss)?;
             let test_loss = crate::metrics::evaluate_loss(net, test_iter, eval_loss)?;

@@ -219,6 +219,15 @@ impl Chapter {
         let threads = match common.threads.or(self.default_threads) {
             Some(t) => {
                 validate::positive_usize("threads", t)?;
+                let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                if t > cores {
+                    return Err(d2l_core::Error::InvalidHyperparameter {
+                        name: "threads",
+                        rule: "at most the number of cores this machine offers",
+                        value: format!("{t} (it offers {cores})"),
+                    }
+                    .into());
+                }
                 t
             }
             None => candle_core::utils::get_num_threads(),

@@ -82,6 +82,12 @@ pub enum Error {
         /// Bytes present.
         found: usize,
     },
+    /// A split holds no examples: nothing to train or test on.
+    #[error("{path} holds no images: a split needs at least one example")]
+    NoExamples {
+        /// The image file.
+        path: PathBuf,
+    },
     /// Image and label files of one split disagree on the number of examples.
     #[error("{images} holds {n_images} images but {labels} holds {n_labels} labels")]
     CountMismatch {

@@ -94,6 +94,11 @@ impl Split {
     pub fn read(images_path: &Path, labels_path: &Path, device: &Device) -> Result<Self> {
         let raw = idx::parse_images(&idx::read_maybe_gz(images_path)?, images_path)?;
         let labels = idx::parse_labels(&idx::read_maybe_gz(labels_path)?, labels_path)?;
+        if raw.count == 0 {
+            return Err(Error::NoExamples {
+                path: images_path.into(),
+            });
+        }
         if raw.count != labels.len() {
             return Err(Error::CountMismatch {
                 images: images_path.into(),

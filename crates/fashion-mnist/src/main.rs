@@ -35,7 +35,18 @@ struct Args {
 impl Validate for Args {
     fn validate(&self) -> d2l_core::Result<()> {
         validate::positive_usize("rows", self.rows)?;
-        validate::positive_usize("cols", self.cols)
+        validate::positive_usize("cols", self.cols)?;
+        // A figure of at most 20 × 20 images (the SVG has a rectangle per pixel).
+        for (name, n) in [("rows", self.rows), ("cols", self.cols)] {
+            if n > 20 {
+                return Err(d2l_core::Error::InvalidHyperparameter {
+                    name,
+                    rule: "at most 20 (the figure draws every pixel)",
+                    value: n.to_string(),
+                });
+            }
+        }
+        Ok(())
     }
 }
 

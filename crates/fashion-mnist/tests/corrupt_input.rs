@@ -159,3 +159,10 @@ fn a_corrupted_checksum_is_reported() {
         Err(Error::Checksum { .. })
     ));
 }
+
+#[test]
+fn a_split_without_examples_is_refused() {
+    let err = read(&gz(&images(0, 0)), &labels(0)).unwrap_err();
+    assert!(matches!(err, Error::NoExamples { .. }), "{err}");
+    assert!(err.to_string().contains("holds no images"), "{err}");
+}

@@ -56,6 +56,14 @@ fn bad_hyperparameters_exit_2_with_one_line() {
     }
     let (code, _, stderr) = mlp(&["--lr", "fast"]);
     assert_eq!(code, 2, "{stderr}");
+    // More threads than cores is refused rather than slowing the run to a crawl.
+    let (code, _, stderr) = mlp(&["--threads", "100000", "--out", out]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("threads must be at most the number of cores"),
+        "{stderr}"
+    );
+    assert!(!std::path::Path::new(out).exists());
 }
 
 #[test]

@@ -117,3 +117,30 @@ fn bad_flags_exit_2() {
         );
     }
 }
+
+#[test]
+fn a_loss_that_grows_slowly_over_the_epochs_is_divergence() {
+    // At lr 0.1 the scratch loss grows by a factor of a few per epoch, never exploding inside
+    // one epoch: the run must still stop, and say so in its summary.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .args([
+            "--variants",
+            "scratch",
+            "--lr",
+            "0.1",
+            "--num-epochs",
+            "20",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("training diverged at epoch"), "{stderr}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"diverged\""), "{summary}");
+}
