@@ -150,25 +150,26 @@ impl candle_core::CustomOp2 for Gemm {
             &mut dst,
             false,
             (m, n, k),
-            f32_slice(s1, l1, "lhs")?,
+            f32_slice(s1, l1, "gemm: lhs")?,
             l1.stride(),
-            f32_slice(s2, l2, "rhs")?,
+            f32_slice(s2, l2, "gemm: rhs")?,
             l2.stride(),
         );
         Ok((CpuStorage::F32(dst), Shape::from((m, n))))
     }
 }
 
-/// The op behind [`linear`].
-#[derive(Clone, Copy, Debug)]
-struct Linear3;
-
+/// The data of a strided f32 operand from its start (`what` names it in errors).
 fn f32_slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Result<&'a [f32]> {
     match s {
         CpuStorage::F32(v) => Ok(&v[l.start_offset()..]),
-        _ => candle_core::bail!("linear: {what} must be f32"),
+        _ => candle_core::bail!("{what} must be f32"),
     }
 }
+
+/// The op behind [`linear`].
+#[derive(Clone, Copy, Debug)]
+struct Linear3;
 
 impl CustomOp3 for Linear3 {
     fn name(&self) -> &'static str {
@@ -194,9 +195,9 @@ impl CustomOp3 for Linear3 {
             candle_core::bail!("linear: the bias must be contiguous");
         }
         let (x, w, b) = (
-            f32_slice(s1, l1, "x")?,
-            f32_slice(s2, l2, "w")?,
-            f32_slice(s3, l3, "b")?,
+            f32_slice(s1, l1, "linear: x")?,
+            f32_slice(s2, l2, "linear: w")?,
+            f32_slice(s3, l3, "linear: b")?,
         );
         // Prefill every row with the bias; gemm then accumulates X W onto it.
         let mut dst: Vec<f32> = Vec::with_capacity(m * n);

@@ -12,10 +12,8 @@ pub struct Runtime {
     pub threads: usize,
     /// The processor, as the operating system names it.
     pub cpu: String,
-    /// The chapter crate's version.
+    /// The chapter crate's version (the workspace versions all its crates together).
     pub version: String,
-    /// The d2l-core version.
-    pub d2l_core_version: &'static str,
 }
 
 impl Runtime {
@@ -26,15 +24,8 @@ impl Runtime {
             threads,
             cpu: cpu_model(),
             version: version.into(),
-            d2l_core_version: d2l_core_version(),
         }
     }
-}
-
-/// The d2l-core version this harness was built with.
-fn d2l_core_version() -> &'static str {
-    // The workspace versions its crates together.
-    env!("CARGO_PKG_VERSION")
 }
 
 /// The processor's model name (`model name` in `/proc/cpuinfo` on Linux), or the
