@@ -8,6 +8,7 @@ use candle_core::{D, DType, ModuleT, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::rng::RngState;
 use crate::train::EpochMetrics;
 
 /// A model with named trainable parameters: what a training loop updates and a checkpoint
@@ -16,6 +17,24 @@ pub trait Classifier: ModuleT {
     /// Every trainable parameter with a stable name, in a fixed order. The names are the
     /// checkpoint's keys (PyTorch `state_dict` style, e.g. `1.weight`).
     fn named_parameters(&self) -> Vec<(String, Var)>;
+
+    /// Where the model's own random generators stand (e.g. dropout masks'), in a fixed order:
+    /// what a checkpoint saves so that a resumed run draws the same masks. None by default.
+    fn rng_states(&self) -> Vec<RngState> {
+        Vec::new()
+    }
+
+    /// Continues the model's generators from states saved by
+    /// [`rng_states`](Self::rng_states).
+    fn restore_rngs(&self, states: &[RngState]) -> Result<()> {
+        match states {
+            [] => Ok(()),
+            _ => Err(Error::Resume(format!(
+                "{} model generator state(s) were saved, and this model has none",
+                states.len()
+            ))),
+        }
+    }
 
     /// The parameters without names, in the same order.
     fn parameters(&self) -> Vec<Var> {
@@ -34,7 +53,8 @@ pub fn named_tensor(tensors: &HashMap<String, Tensor>, name: &str) -> Result<Ten
         .ok_or_else(|| Error::MissingParameter { name: name.into() })
 }
 
-/// The final numbers of a classifier run (`summary.json`).
+/// The final numbers of a classifier run (`summary.json`): the same for the same seed, so
+/// its timing is kept apart ([`EpochMetrics::seconds`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     /// Last epoch's mean training loss.
@@ -45,8 +65,6 @@ pub struct Summary {
     pub test_acc: f64,
     /// Epochs trained.
     pub epochs: usize,
-    /// Mean wall-clock seconds per epoch, evaluation included.
-    pub seconds_per_epoch: f64,
 }
 
 impl Summary {
@@ -58,8 +76,6 @@ impl Summary {
             train_acc: last.train_acc,
             test_acc: last.test_acc,
             epochs: history.len(),
-            seconds_per_epoch: history.iter().map(|m| m.seconds).sum::<f64>()
-                / history.len() as f64,
         })
     }
 }

@@ -19,7 +19,7 @@
 use candle_core::{Device, Tensor};
 
 use crate::error::{Error, Result};
-use crate::rng::{self, SeededRng};
+use crate::rng::{self, RngState, SeededRng};
 use crate::validate;
 
 /// Features `x` and labels `y` of `len()` examples, indexed along dimension 0.
@@ -133,6 +133,29 @@ impl DataLoader {
     pub fn shuffled(mut self, seed: u64) -> Self {
         self.shuffle = Some(rng::seeded(seed));
         self
+    }
+
+    /// Where the shuffling generator stands: what a checkpoint saves to continue the same
+    /// sequence of epoch orders (`None` for a loader that keeps storage order).
+    pub fn shuffle_state(&self) -> Option<RngState> {
+        self.shuffle.as_ref().map(RngState::of)
+    }
+
+    /// Continues shuffling from a state saved by [`shuffle_state`](Self::shuffle_state).
+    pub fn restore_shuffle(&mut self, state: Option<&RngState>) -> Result<()> {
+        if self.shuffle.is_some() != state.is_some() {
+            return Err(crate::Error::Resume(format!(
+                "a shuffling generator was {}saved, and this loader {} shuffle",
+                if state.is_some() { "" } else { "not " },
+                if self.shuffle.is_some() {
+                    "does"
+                } else {
+                    "does not"
+                },
+            )));
+        }
+        self.shuffle = state.map(RngState::restore);
+        Ok(())
     }
 
     /// The underlying dataset.

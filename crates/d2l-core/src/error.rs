@@ -42,6 +42,10 @@ pub enum Error {
         /// The parameter's name, e.g. `W1` or `1.weight`.
         name: String,
     },
+    /// A saved training state cannot be resumed: a damaged checkpoint, or one that does not
+    /// fit the run (other parameters or generators, more epochs than the run trains).
+    #[error("cannot resume: {0}")]
+    Resume(String),
     /// A random draw's distribution parameters are invalid (e.g. a negative standard deviation).
     #[error("invalid {distribution} distribution: {message}")]
     Distribution {
@@ -91,7 +95,10 @@ impl Error {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Error::InvalidHyperparameter { .. } | Error::Empty(_) | Error::MissingParameter { .. }
+            Error::InvalidHyperparameter { .. }
+                | Error::Empty(_)
+                | Error::MissingParameter { .. }
+                | Error::Resume(_)
         )
     }
 }

@@ -18,15 +18,71 @@ use candle_core::{Device, Shape, Tensor};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_distr::{Distribution, Normal, Uniform};
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 
-/// The generator type: rand's `StdRng`, reproducible for a given seed.
-pub type SeededRng = rand::rngs::StdRng;
+/// The generator type: ChaCha12, the generator behind rand's `StdRng` (the same numbers for a
+/// seed), named so that its position can be saved and restored ([`RngState`]).
+pub type SeededRng = rand_chacha::ChaCha12Rng;
 
 /// A generator seeded with `seed`.
 pub fn seeded(seed: u64) -> SeededRng {
     SeededRng::seed_from_u64(seed)
+}
+
+/// Where a generator stands: enough to continue its stream exactly (what a checkpoint saves
+/// of the shuffling and dropout-mask generators).
+///
+/// ```
+/// use rand::Rng;
+/// let mut a = d2l_core::rng::seeded(7);
+/// let _ = a.random::<f32>();
+/// let mut b = d2l_core::rng::RngState::of(&a).restore();
+/// assert_eq!(a.random::<u64>(), b.random::<u64>());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RngState {
+    /// The 256-bit key the generator was seeded with.
+    pub seed: [u8; 32],
+    /// The stream number.
+    pub stream: u64,
+    /// How many 32-bit words of the stream have been used (decimal text, as JSON numbers
+    /// cannot hold 128 bits).
+    #[serde(with = "decimal")]
+    pub word_pos: u128,
+}
+
+impl RngState {
+    /// The state of `rng`.
+    pub fn of(rng: &SeededRng) -> Self {
+        Self {
+            seed: rng.get_seed(),
+            stream: rng.get_stream(),
+            word_pos: rng.get_word_pos(),
+        }
+    }
+
+    /// A generator at this state.
+    pub fn restore(&self) -> SeededRng {
+        let mut rng = SeededRng::from_seed(self.seed);
+        rng.set_stream(self.stream);
+        rng.set_word_pos(self.word_pos);
+        rng
+    }
+}
+
+/// A `u128` as a decimal string in JSON.
+mod decimal {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(value: &u128, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u128, D::Error> {
+        String::deserialize(d)?.parse().map_err(D::Error::custom)
+    }
 }
 
 /// An f32 tensor of the given shape with entries drawn from N(`mean`, `std`²).

@@ -25,6 +25,7 @@ use crate::data::DataLoader;
 use crate::error::{Error, Result};
 use crate::metrics::{Accumulator, correct_count, evaluate_accuracy};
 use crate::optim::Updater;
+use crate::rng::RngState;
 
 /// A batch's mean loss above this many times the epoch's first batch mean loss (or above this
 /// many times 1, whichever is larger) counts as divergence.
@@ -41,8 +42,23 @@ pub struct EpochMetrics {
     pub train_acc: f64,
     /// Test accuracy in evaluation mode after the epoch.
     pub test_acc: f64,
-    /// Wall-clock seconds for the epoch, evaluation included.
+    /// Wall-clock seconds for the epoch, evaluation included. Not serialised: the recorded
+    /// metrics of a seed are the same on every run, resumed or not.
+    #[serde(skip)]
     pub seconds: f64,
+}
+
+/// Everything a classifier run needs besides its parameters to continue after an epoch
+/// exactly as if it had never stopped: a checkpoint's contents. (The SGD updaters keep no
+/// state of their own.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainState {
+    /// The metrics of the epochs finished so far.
+    pub history: Vec<EpochMetrics>,
+    /// The training loader's shuffling generator.
+    pub shuffle: Option<RngState>,
+    /// The model's own generators (dropout masks).
+    pub model_rngs: Vec<RngState>,
 }
 
 /// Where an epoch stands after a batch: the running means of the epoch so far.
@@ -70,10 +86,21 @@ pub trait Reporter {
     /// Called before the first epoch of a training run, with the model's named parameters
     /// (what a checkpoint holds).
     fn on_start(&mut self, _num_epochs: usize, _num_batches: usize, _params: &[(String, Var)]) {}
+    /// Asked once, right after `on_start`: the state to continue from when the run resumes
+    /// an earlier one, whose parameters the reporter has loaded into those `on_start` gave.
+    /// `None` (the default) starts afresh.
+    fn resume(&mut self) -> Result<Option<TrainState>> {
+        Ok(None)
+    }
     /// Called after each batch's update.
     fn on_batch(&mut self, _progress: &BatchProgress) {}
     /// Called after each epoch's evaluation. An error stops training.
     fn on_epoch(&mut self, _metrics: &EpochMetrics) -> Result<()> {
+        Ok(())
+    }
+    /// Called after each epoch's `on_epoch` with the state a checkpoint holds besides the
+    /// parameters. An error stops training.
+    fn on_checkpoint(&mut self, _state: &TrainState) -> Result<()> {
         Ok(())
     }
     /// Called with each record of a regression run ([`train_regression`]). An error stops
@@ -101,6 +128,13 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
         self.1.on_start(num_epochs, num_batches, params);
     }
 
+    fn resume(&mut self) -> Result<Option<TrainState>> {
+        match self.0.resume()? {
+            Some(state) => Ok(Some(state)),
+            None => self.1.resume(),
+        }
+    }
+
     fn on_batch(&mut self, progress: &BatchProgress) {
         self.0.on_batch(progress);
         self.1.on_batch(progress);
@@ -109,6 +143,11 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
         self.0.on_epoch(metrics)?;
         self.1.on_epoch(metrics)
+    }
+
+    fn on_checkpoint(&mut self, state: &TrainState) -> Result<()> {
+        self.0.on_checkpoint(state)?;
+        self.1.on_checkpoint(state)
     }
 
     fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
@@ -135,6 +174,10 @@ impl<R: Reporter> Reporter for Option<R> {
         }
     }
 
+    fn resume(&mut self) -> Result<Option<TrainState>> {
+        self.as_mut().map_or(Ok(None), R::resume)
+    }
+
     fn on_batch(&mut self, progress: &BatchProgress) {
         if let Some(r) = self {
             r.on_batch(progress);
@@ -143,6 +186,10 @@ impl<R: Reporter> Reporter for Option<R> {
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
         self.as_mut().map_or(Ok(()), |r| r.on_epoch(metrics))
+    }
+
+    fn on_checkpoint(&mut self, state: &TrainState) -> Result<()> {
+        self.as_mut().map_or(Ok(()), |r| r.on_checkpoint(state))
     }
 
     fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
@@ -239,14 +286,15 @@ where
     U: Updater + ?Sized,
     R: Reporter + ?Sized,
 {
-    let mut history = Vec::with_capacity(num_epochs);
-    let mut watch = RunWatch::default();
     reporter.on_start(
         num_epochs,
         train_iter.num_batches(),
         &net.named_parameters(),
     );
-    for epoch in 1..=num_epochs {
+    // A resumed run goes on after the epochs it had finished, its generators where they were.
+    let mut history = resume(net, train_iter, num_epochs, reporter)?;
+    let mut watch = RunWatch::after(&history);
+    for epoch in history.len() + 1..=num_epochs {
         let start = Instant::now();
         let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
         watch.check(
@@ -265,8 +313,40 @@ where
         };
         reporter.on_epoch(&metrics)?;
         history.push(metrics);
+        reporter.on_checkpoint(&TrainState {
+            history: history.clone(),
+            shuffle: train_iter.shuffle_state(),
+            model_rngs: net.rng_states(),
+        })?;
     }
     Ok(history)
+}
+
+/// The epochs an earlier run had finished, with the loader's and the model's generators set
+/// where they were, when the reporter resumes one; none otherwise.
+fn resume<M, R>(
+    net: &M,
+    train_iter: &mut DataLoader,
+    num_epochs: usize,
+    reporter: &mut R,
+) -> Result<Vec<EpochMetrics>>
+where
+    M: Classifier + ?Sized,
+    R: Reporter + ?Sized,
+{
+    let Some(state) = reporter.resume()? else {
+        return Ok(Vec::new());
+    };
+    let done = state.history.len();
+    if done > num_epochs {
+        return Err(Error::Resume(format!(
+            "the checkpoint has {done} epochs, and this run trains {num_epochs}"
+        )));
+    }
+    train_iter.restore_shuffle(state.shuffle.as_ref())?;
+    net.restore_rngs(&state.model_rngs)?;
+    reporter.on_note(&format!("resumed after epoch {done}"));
+    Ok(state.history)
 }
 
 /// Divergence over a whole run: an epoch whose mean training loss exceeds
@@ -278,6 +358,15 @@ struct RunWatch {
 }
 
 impl RunWatch {
+    /// The watch of a run that has finished the epochs of `history`.
+    fn after(history: &[EpochMetrics]) -> Self {
+        Self {
+            limit: history
+                .first()
+                .map(|m| EXPLOSION_FACTOR * m.train_loss.max(1.0)),
+        }
+    }
+
     fn check(&mut self, epoch: usize, loss: f64, batches: usize, lr: f64) -> Result<()> {
         let limit = *self.limit.get_or_insert(EXPLOSION_FACTOR * loss.max(1.0));
         if loss.is_finite() && loss <= limit {

@@ -42,6 +42,10 @@ pub struct CommonArgs {
     /// Empty an existing --out folder first instead of refusing it.
     #[arg(long)]
     pub overwrite: bool,
+    /// Continue the interrupted or killed training run in this folder from its last
+    /// checkpoint, with the flags it was started with (to the same numbers, bit for bit).
+    #[arg(long, value_name = "DIR")]
+    pub resume: Option<PathBuf>,
     /// Print only the final summary, no progress.
     #[arg(long)]
     pub quiet: bool,
@@ -62,6 +66,6 @@ pub struct DataArgs {
     #[arg(long, requires = "eval_only")]
     pub checkpoint: Option<PathBuf>,
     /// Only evaluate --checkpoint: test accuracy and the predict view, no training.
-    #[arg(long, requires = "checkpoint")]
+    #[arg(long, requires = "checkpoint", conflicts_with = "resume")]
     pub eval_only: bool,
 }

@@ -77,10 +77,12 @@ impl<D> std::ops::Deref for ClassifierRun<'_, D> {
 
 impl<D: ImageData> ClassifierRun<'_, D> {
     /// Trains with `train` (a chapter's `run`), reporting to the run's display (dashboard or
-    /// lines) and to the book's animator, which rewrites `metrics.csv` and `training.svg/.png`
-    /// after every epoch. Then writes `summary.json`, `model.safetensors` and the predict view,
-    /// and shows the final numbers. Stopped with `q`, it keeps the epochs so far, writes the
-    /// checkpoint of the model as it is, and a summary saying where it stopped.
+    /// lines) and to the book's animator, which rewrites `metrics.csv`, the training figure
+    /// and the checkpoint `model.safetensors` after every epoch. Then writes `summary.json`
+    /// and the predict view, and shows the final numbers. Stopped (`q`, Ctrl-C, SIGTERM), it
+    /// keeps the records and checkpoint of the epochs it finished, writes a summary saying
+    /// where it stopped, and says how to resume. A resumed run (`--resume`) continues from
+    /// the checkpoint.
     pub fn train<M, F>(&self, train: F) -> anyhow::Result<()>
     where
         M: Classifier,
@@ -88,31 +90,34 @@ impl<D: ImageData> ClassifierRun<'_, D> {
     {
         let mut reporter = (
             self.run.display(),
-            Animator::new(self.run.dir.clone(), "training"),
+            Animator::new(self.run.dir.clone(), "training", self.run.resuming),
         );
         let result = train(&mut reporter);
         let (display, animator) = reporter;
         let lines = match result {
-            Ok((net, summary)) => self.finish(&net, &summary)?,
+            Ok((net, summary)) => self.finish(&net, &summary, animator.seconds_per_epoch())?,
             Err(d2l_core::Error::Stopped { epoch, batch }) => {
                 let by = crate::signals::received();
-                animator.save_checkpoint()?;
-                let summary = Summary::from_history(animator.history()).ok();
+                let done = animator.history().len();
                 self.run.dir.write_json(
                     "summary.json",
                     &serde_json::json!({
                         "status": if by.is_some() { "interrupted" } else { "stopped" },
                         "signal": by.map(crate::signals::name),
                         "stopped_at": { "epoch": epoch, "batch": batch },
-                        "epochs_completed": animator.history().len(),
-                        "last_epoch": summary,
+                        "epochs_completed": done,
+                        "last_epoch": Summary::from_history(animator.history()).ok(),
                     }),
                 )?;
+                let kept = match done {
+                    0 => "no epoch finished".to_string(),
+                    n => format!("{n} epoch(s) and their checkpoint kept"),
+                };
                 let line = format!(
-                    "{} at epoch {epoch}, batch {batch}: {} epoch(s) recorded in {}, with a checkpoint of the model as it was",
+                    "{} at epoch {epoch}, batch {batch}: {kept} in {}; continue with `{}`",
                     by.map_or("stopped", |_| "interrupted"),
-                    animator.history().len(),
-                    self.run.dir.path().display()
+                    self.run.dir.path().display(),
+                    self.run.resume_command(),
                 );
                 if let Some(signal) = by {
                     display.finish(&[], false);
@@ -133,23 +138,27 @@ impl<D: ImageData> ClassifierRun<'_, D> {
         Ok(())
     }
 
-    /// After training: `summary.json`, `model.safetensors` and the predict view; returns the
-    /// final lines to show.
-    fn finish<M: Classifier>(&self, net: &M, s: &Summary) -> anyhow::Result<Vec<String>> {
-        let dir = &self.run.dir;
+    /// After training: `summary.json` and the predict view (the checkpoint of the last epoch
+    /// is the trained model); returns the final lines to show.
+    fn finish<M: Classifier>(
+        &self,
+        net: &M,
+        s: &Summary,
+        seconds_per_epoch: Option<f64>,
+    ) -> anyhow::Result<Vec<String>> {
         let mut record = serde_json::to_value(s)?;
         record["status"] = "finished".into();
-        dir.write_json("summary.json", &record)?;
-        dir.write_safetensors("model.safetensors", &net.named_parameters())?;
+        self.run.dir.write_json("summary.json", &record)?;
         let predictions = self.predictions(net)?;
         let pairs: Vec<String> = predictions
             .iter()
             .map(|p| format!("{}/{}", p.truth, p.predicted))
             .collect();
+        let speed = seconds_per_epoch.map_or(String::new(), |t| format!(" ({t:.2} s/epoch)"));
         Ok(vec![
             format!(
-                "final: train loss {:.4}, train acc {:.4}, test acc {:.4} ({:.2} s/epoch)",
-                s.train_loss, s.train_acc, s.test_acc, s.seconds_per_epoch
+                "final: train loss {:.4}, train acc {:.4}, test acc {:.4}{speed}",
+                s.train_loss, s.train_acc, s.test_acc
             ),
             format!("predictions (true/predicted): {}", pairs.join(", ")),
         ])
@@ -238,30 +247,6 @@ pub fn show_images(
     Ok(())
 }
 
-/// Reads a safetensors checkpoint into a name → tensor map on `device`; a missing or
-/// unreadable file is the user's error.
-pub fn read_checkpoint(path: &Path, device: &Device) -> anyhow::Result<HashMap<String, Tensor>> {
-    if !path.is_file() {
-        let why = if path.is_dir() {
-            "a folder, not a model.safetensors file"
-        } else {
-            "no such file"
-        };
-        anyhow::bail!(InputError::new(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("cannot read checkpoint {}: {why}", path.display()),
-        )));
-    }
-    candle_core::safetensors::load(path, device)
-        .map_err(InputError::new)
-        .with_context(|| {
-            format!(
-                "cannot read checkpoint {} (is it a model.safetensors written by a run?)",
-                path.display()
-            )
-        })
-}
-
 impl Chapter {
     /// The `main` of a Fashion-MNIST classifier chapter. It adds `--data-dir`, `--checkpoint`
     /// and `--eval-only` to the chapter's flags `A`, loads the data, and then either evaluates
@@ -278,13 +263,13 @@ impl Chapter {
         M: Classifier,
         F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()>,
     {
-        self.main(|args: WithData<A>, run: &Run| {
+        self.resumable().main(|args: WithData<A>, run: &Run| {
             let data = D::load(args.data.data_dir.as_deref(), &run.device)?;
             run.record("data_dir", &data.dir())?;
             let classifier = ClassifierRun { run, data };
             if let Some(path) = &args.data.checkpoint {
-                let tensors = read_checkpoint(path, &run.device)?;
-                let net = from_tensors(&tensors)
+                let saved = crate::checkpoint::read(path, &run.device)?;
+                let net = from_tensors(&saved.tensors)
                     .map_err(InputError::new)
                     .with_context(|| format!("checkpoint {}", path.display()))?;
                 classifier.check_fits(&net, path)?;

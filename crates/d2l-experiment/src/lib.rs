@@ -9,6 +9,7 @@
 //! | [`runner`] | the generic chapter `main`: flags, validation, threads, run folder, `config.json`, exit status |
 //! | [`classifier`] | the Fashion-MNIST chapters: data, training with records, checkpoint, `--eval-only`, `predict_ch3` |
 //! | [`args`] | the shared flags (`--threads`, `--device`, `--out`, `--quiet`) and the data flags |
+//! | [`checkpoint`] | `model.safetensors`: parameters and the training state `--resume` continues from |
 //! | [`run_dir`] | the run folder and its atomic JSON, CSV and safetensors files |
 //! | [`record`] | `config.json`: hyperparameters, device, threads, CPU, versions |
 //! | [`display`] | how progress shows: the dashboard, plain lines, or nothing |
@@ -20,6 +21,7 @@
 
 pub mod animator;
 pub mod args;
+pub mod checkpoint;
 pub mod classifier;
 pub mod dashboard;
 pub mod display;

@@ -47,6 +47,8 @@ pub fn cpu_model() -> String {
 pub struct RunConfig<'a, C: Serialize> {
     /// The chapter crate, e.g. `mlp-scratch`.
     pub chapter: &'a str,
+    /// The command-line arguments after the program name: what `--resume` runs again.
+    pub argv: Vec<String>,
     /// Every hyperparameter and flag of the chapter, the seed included.
     pub config: &'a C,
     /// Device, threads, CPU, versions.

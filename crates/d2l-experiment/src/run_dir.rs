@@ -44,14 +44,7 @@ impl RunDir {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
             Err(e) => return Err(e).with_context(context),
         }
-        let folder = std::fs::File::open(&path).with_context(context)?;
-        if folder.try_lock().is_err() {
-            return Err(InputError::new(std::io::Error::other(format!(
-                "{} is in use by another run; choose another --out",
-                path.display()
-            )))
-            .into());
-        }
+        let lock = Self::lock(&path)?;
         let entries: Vec<PathBuf> = std::fs::read_dir(&path)
             .with_context(context)?
             .map(|e| e.map(|e| e.path()))
@@ -76,10 +69,54 @@ impl RunDir {
                     .with_context(|| format!("--overwrite: cannot remove {}", entry.display()))?;
             }
         }
-        Ok(Self {
-            path,
-            _lock: std::sync::Arc::new(folder),
-        })
+        Ok(Self { path, _lock: lock })
+    }
+
+    /// Takes back the folder of an interrupted run for `--resume`: locks it, refuses a run
+    /// that finished, and removes the temporary files a killed write left.
+    pub fn resume(path: impl Into<PathBuf>) -> anyhow::Result<Self> {
+        let path = path.into();
+        let refuse = |why: String| {
+            InputError::new(std::io::Error::other(format!(
+                "cannot resume {}: {why}",
+                path.display()
+            )))
+        };
+        if !path.is_dir() {
+            return Err(refuse("no such run folder".into()).into());
+        }
+        let lock = Self::lock(&path)?;
+        let summary = std::fs::read(path.join("summary.json")).ok();
+        let status = summary
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["status"].as_str().map(String::from));
+        if status.as_deref() == Some("finished") {
+            return Err(refuse("that run finished; there is nothing to resume".into()).into());
+        }
+        for entry in std::fs::read_dir(&path)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(".tmp-") {
+                std::fs::remove_file(entry.path()).with_context(|| {
+                    format!("cannot remove the leftover {}", entry.path().display())
+                })?;
+            }
+        }
+        Ok(Self { path, _lock: lock })
+    }
+
+    /// Opens and locks the folder (an advisory lock that other runs respect); refuses one that
+    /// another run holds.
+    fn lock(path: &Path) -> anyhow::Result<std::sync::Arc<std::fs::File>> {
+        let folder = std::fs::File::open(path)
+            .with_context(|| format!("cannot open the run folder {}", path.display()))?;
+        if folder.try_lock().is_err() {
+            return Err(InputError::new(std::io::Error::other(format!(
+                "{} is in use by another run; choose another --out",
+                path.display()
+            )))
+            .into());
+        }
+        Ok(std::sync::Arc::new(folder))
     }
 
     /// The default folder for a chapter's run: `runs/<chapter>/<UTC timestamp>-<process id>/`,

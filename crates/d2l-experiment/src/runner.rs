@@ -34,14 +34,17 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use candle_core::Device;
-use clap::{Args, Command, FromArgMatches};
+use std::path::PathBuf;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, Command, FromArgMatches};
 use d2l_core::validate::{self, Validate};
 use serde::Serialize;
 
 use crate::args::CommonArgs;
 use crate::dashboard::Dashboard;
 use crate::display::Display;
-use crate::exit::{default_sigpipe, exit_status, one_line, stop_status};
+use crate::exit::{InputError, default_sigpipe, exit_status, one_line, stop_status};
 use crate::progress::EpochProgress;
 use crate::record::{RunConfig, Runtime};
 use crate::run_dir::RunDir;
@@ -54,6 +57,7 @@ pub struct Chapter {
     about: &'static str,
     version: &'static str,
     default_threads: Option<usize>,
+    resumable: bool,
 }
 
 /// The [`Chapter`] of the crate this is written in, from its `Cargo.toml`.
@@ -78,6 +82,8 @@ pub struct Run {
     pub quiet: bool,
     /// Keep the dashboard's summary on screen until a key is pressed (not `--no-wait`).
     pub wait: bool,
+    /// `--resume`: this run continues the one recorded in its folder.
+    pub resuming: bool,
     chapter: &'static str,
     config: RefCell<serde_json::Value>,
 }
@@ -95,6 +101,23 @@ impl Run {
             Some(dashboard) => Display::Dashboard(Box::new(dashboard)),
             None => Display::Lines(EpochProgress::new()),
         }
+    }
+
+    /// The command that continues this run from its last checkpoint.
+    pub fn resume_command(&self) -> String {
+        format!("{} --resume {}", self.chapter, self.dir.path().display())
+    }
+
+    /// Refuses to resume `what` (a sweep, say), which only runs from the start.
+    pub fn fresh_only(&self, what: &str) -> anyhow::Result<()> {
+        if self.resuming {
+            return Err(InputError::new(std::io::Error::other(format!(
+                "{what} cannot resume; start it again with --overwrite --out {}",
+                self.dir.path().display()
+            )))
+            .into());
+        }
+        Ok(())
     }
 
     /// The hyperparameters as `name value` pairs, for the dashboard.
@@ -165,7 +188,14 @@ impl Chapter {
             about,
             version,
             default_threads: None,
+            resumable: false,
         }
+    }
+
+    /// Accepts `--resume` (the training chapters, whose loop saves checkpoints).
+    pub(crate) fn resumable(mut self) -> Self {
+        self.resumable = true;
+        self
     }
 
     /// Runs on one thread unless `--threads` says otherwise: for the small chapters, whose
@@ -188,12 +218,21 @@ impl Chapter {
             .version(self.version)
             .about(self.about)
             .allow_negative_numbers(true);
-        let matches = command.get_matches();
         let result = (|| {
+            let (matches, resume) = self.matches(command)?;
             let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
-            let common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
+            let mut common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
             args.validate()?;
-            let run = self.start(&args, &common)?;
+            let run = match resume {
+                Some(resume) => {
+                    common.threads = resume.threads;
+                    common.out = Some(resume.dir);
+                    common.quiet = resume.quiet;
+                    common.no_wait = resume.no_wait;
+                    self.resume(&common, resume.config)?
+                }
+                None => self.start(&args, &common)?,
+            };
             body(args, &run).map_err(|e| run.fail(e))?;
             println!("wrote {}", run.dir.path().display());
             Ok(())
@@ -214,8 +253,59 @@ impl Chapter {
         }
     }
 
-    /// Pins the threads, creates the run folder and writes `config.json`.
-    fn start<A: Serialize>(&self, args: &A, common: &CommonArgs) -> anyhow::Result<Run> {
+    /// The command line's matches, or with `--resume DIR` those of the command line recorded
+    /// in `DIR/config.json`, and what the resumed run keeps from this one.
+    fn matches(&self, command: Command) -> anyhow::Result<(ArgMatches, Option<Resume>)> {
+        let given = command.clone().get_matches();
+        let Some(dir) = given.get_one::<PathBuf>("resume") else {
+            return Ok((given, None));
+        };
+        let refuse = |why: String| InputError::new(std::io::Error::other(why));
+        if !self.resumable {
+            return Err(refuse(format!("{} runs have no checkpoints to resume", self.name)).into());
+        }
+        let kept = ["resume", "quiet", "no_wait"];
+        if let Some(id) = command.get_arguments().map(clap::Arg::get_id).find(|id| {
+            !kept.contains(&id.as_str())
+                && given.value_source(id.as_str()) == Some(ValueSource::CommandLine)
+        }) {
+            return Err(refuse(format!(
+                "--resume continues a run with the flags recorded in {}; leave out --{}",
+                dir.join("config.json").display(),
+                id.as_str().replace('_', "-")
+            ))
+            .into());
+        }
+        let record = dir.join("config.json");
+        let config: serde_json::Value = std::fs::read(&record)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| Ok(serde_json::from_slice(&bytes)?))
+            .map_err(|e| refuse(format!("cannot resume {}: {e}", dir.display())))?;
+        let argv: Option<Vec<String>> = serde_json::from_value(config["argv"].clone()).ok();
+        let (Some(argv), true) = (argv, config["chapter"] == self.name) else {
+            return Err(refuse(format!(
+                "cannot resume {}: its config.json does not record a {} run",
+                dir.display(),
+                self.name
+            ))
+            .into());
+        };
+        let matches = command
+            .try_get_matches_from(std::iter::once(self.name.to_string()).chain(argv))
+            .map_err(|e| refuse(format!("cannot resume {}: {e}", dir.display())))?;
+        let resume = Resume {
+            threads: config["runtime"]["threads"].as_u64().map(|t| t as usize),
+            config,
+            dir: dir.clone(),
+            quiet: given.get_flag("quiet"),
+            no_wait: given.get_flag("no_wait"),
+        };
+        Ok((matches, Some(resume)))
+    }
+
+    /// The thread count: `--threads` if given (at most the cores), else the chapter's
+    /// default. Pins it for candle's products and the core's.
+    fn pin_threads(&self, common: &CommonArgs) -> anyhow::Result<usize> {
         let threads = match common.threads.or(self.default_threads) {
             Some(t) => {
                 validate::positive_usize("threads", t)?;
@@ -237,6 +327,12 @@ impl Chapter {
         // SAFETY: this runs at start-up, before the program has started any other thread.
         unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
         d2l_core::ops::set_num_threads(threads);
+        Ok(threads)
+    }
+
+    /// Pins the threads, creates the run folder and writes `config.json`.
+    fn start<A: Serialize>(&self, args: &A, common: &CommonArgs) -> anyhow::Result<Run> {
+        let threads = self.pin_threads(common)?;
         let device = common.device.device();
         let dir = RunDir::create(
             common
@@ -247,18 +343,53 @@ impl Chapter {
         )?;
         let config = serde_json::to_value(RunConfig {
             chapter: self.name,
+            argv: std::env::args().skip(1).collect(),
             config: args,
             runtime: Runtime::new(&device, threads, self.version),
         })
         .context("recording the configuration")?;
         dir.write_json("config.json", &config)?;
-        Ok(Run {
+        Ok(self.run(dir, device, common, config, false))
+    }
+
+    /// Takes back the folder of an interrupted run, on the threads it ran with, keeping its
+    /// `config.json`.
+    fn resume(&self, common: &CommonArgs, config: serde_json::Value) -> anyhow::Result<Run> {
+        self.pin_threads(common)?;
+        let out = common
+            .out
+            .clone()
+            .context("a resumed run names its folder")?;
+        let dir = RunDir::resume(out)?;
+        Ok(self.run(dir, common.device.device(), common, config, true))
+    }
+
+    fn run(
+        &self,
+        dir: RunDir,
+        device: Device,
+        common: &CommonArgs,
+        config: serde_json::Value,
+        resuming: bool,
+    ) -> Run {
+        Run {
             dir,
             device,
             quiet: common.quiet,
             wait: !common.no_wait,
+            resuming,
             chapter: self.name,
             config: RefCell::new(config),
-        })
+        }
     }
+}
+
+/// What `--resume` read from the folder's `config.json`, and the flags it keeps from its own
+/// command line.
+struct Resume {
+    config: serde_json::Value,
+    threads: Option<usize>,
+    dir: PathBuf,
+    quiet: bool,
+    no_wait: bool,
 }

@@ -43,7 +43,33 @@ pub fn write_atomic_with(
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(io("cannot write", path))?;
+    crash_point(path);
     tmp.persist(path)
         .map_err(|e| io("cannot write", path)(e.error))?;
     Ok(())
+}
+
+/// For the kill-and-resume tests: with `D2L_CRASH_BEFORE_RENAME=NAME:N` in the environment,
+/// the process kills itself with SIGKILL before renaming its `N`-th write of a file called
+/// `NAME` into place, leaving the temporary file behind as a crash there would.
+fn crash_point(path: &Path) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static WRITES: AtomicUsize = AtomicUsize::new(0);
+    let Some(spec) = std::env::var_os("D2L_CRASH_BEFORE_RENAME") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    let Some((name, n)) = spec.rsplit_once(':') else {
+        return;
+    };
+    if path.file_name().is_some_and(|f| f == name)
+        && n.parse() == Ok(WRITES.fetch_add(1, Ordering::SeqCst) + 1)
+    {
+        #[cfg(unix)]
+        // SAFETY: sending a signal to this very process.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
+        std::process::abort();
+    }
 }

@@ -22,11 +22,11 @@ struct Args {
     #[serde(flatten)]
     config: Config,
     /// Exercise: train once per rate p (both layers), e.g. 0,0.2,0.5,0.8.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
     grid: Vec<f64>,
     /// Exercise: train with and without dropout for --num-epochs and plot the gap and
     /// variances.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "eval_only")]
     compare: bool,
 }
 
@@ -43,6 +43,7 @@ fn main() -> ExitCode {
     d2l_experiment::chapter!().classifier(DropoutMlp::from_tensors, |args: Args, run| {
         let (config, dir) = (&args.config, &run.dir);
         if !args.grid.is_empty() {
+            run.fresh_only("a rate grid")?;
             let pairs: Vec<(f64, f64)> = args.grid.iter().map(|&p| (p, p)).collect();
             let mut display = run.display();
             let points = rate_grid(config, args.variant, &pairs, &run.data, &mut display)?;
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
             return Ok(());
         }
         if args.compare {
+            run.fresh_only("a comparison")?;
             let rows = compare_with_without(config, args.variant, &run.data)?;
             for r in &rows {
                 println!(

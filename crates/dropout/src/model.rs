@@ -9,7 +9,7 @@ use candle_nn::Linear;
 use d2l_core::classifier::{Classifier, named_tensor};
 use d2l_core::dropout::dropout_layer;
 use d2l_core::ops::linear_layer;
-use d2l_core::rng::{self, SeededRng};
+use d2l_core::rng::{self, RngState, SeededRng};
 use d2l_core::{Result, init};
 
 use crate::{Config, Variant};
@@ -144,5 +144,25 @@ impl ModuleT for DropoutMlp {
 impl Classifier for DropoutMlp {
     fn named_parameters(&self) -> Vec<(String, Var)> {
         self.params.clone()
+    }
+
+    fn rng_states(&self) -> Vec<RngState> {
+        (0..self.masks.len())
+            .map(|k| RngState::of(&self.masks(k)))
+            .collect()
+    }
+
+    fn restore_rngs(&self, states: &[RngState]) -> Result<()> {
+        if states.len() != self.masks.len() {
+            return Err(d2l_core::Error::Resume(format!(
+                "{} mask generator state(s) were saved, and this model has {}",
+                states.len(),
+                self.masks.len()
+            )));
+        }
+        for (k, state) in states.iter().enumerate() {
+            *self.masks(k) = state.restore();
+        }
+        Ok(())
     }
 }

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         if args.sweep.is_empty() {
             return run.train(|reporter| mlp_scratch::run(&args.config, data, reporter));
         }
+        run.fresh_only("a sweep")?;
         let mut display = run.display();
         let results = sweep(&args.config, &args.sweep, data, &mut display)?;
         let dir = &run.dir;

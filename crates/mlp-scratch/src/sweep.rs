@@ -12,53 +12,69 @@ use serde::Serialize;
 use crate::{Config, run};
 
 /// The values to try for each hyperparameter (an empty list keeps the base configuration's
-/// value). These are the binary's `--sweep-*` flags.
+/// value). These are the binary's `--sweep-*` flags, which train, so `--eval-only` refuses
+/// them.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, clap::Args)]
 pub struct Sweep {
     /// Sweep: hidden widths to try, e.g. 16,64,256,1024.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
     pub sweep_hiddens: Vec<usize>,
     /// Sweep: learning rates to try, e.g. 0.03,0.1,0.3.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
     pub sweep_lrs: Vec<f64>,
     /// Sweep: numbers of hidden layers to try, e.g. 1,2,3.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
     pub sweep_layers: Vec<usize>,
     /// Random search: train only N configurations drawn from the sweep grid.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "eval_only")]
     pub random_search: Option<usize>,
 }
 
-/// One trained configuration, a row of the comparison.
+/// One trained configuration, a row of the comparison. A configuration that diverged is
+/// recorded as such (its last loss, no accuracies), and the sweep goes on.
 #[derive(Clone, Debug, Serialize)]
 pub struct SweepResult {
+    /// `finished` or `diverged`.
+    pub status: &'static str,
     /// Hidden width.
     pub num_hiddens: usize,
     /// Hidden layers.
     pub num_layers: usize,
     /// Learning rate.
     pub lr: f64,
-    /// Last epoch's mean training loss.
+    /// Last epoch's mean training loss (for a diverged run, the loss that diverged).
     pub train_loss: f64,
     /// Last epoch's training accuracy.
-    pub train_acc: f64,
+    pub train_acc: Option<f64>,
     /// Test accuracy after the last epoch.
-    pub test_acc: f64,
-    /// Mean wall-clock seconds per epoch.
+    pub test_acc: Option<f64>,
+    /// Mean wall-clock seconds per epoch trained.
     pub seconds_per_epoch: f64,
 }
 
 impl SweepResult {
-    fn new(config: &Config, s: &Summary) -> Self {
-        Self {
+    /// The row of `config`, from its run's outcome and the wall-clock seconds it took.
+    fn new(config: &Config, outcome: Result<Summary>, seconds: f64) -> Result<Self> {
+        let (status, train_loss, accuracies, epochs) = match outcome {
+            Ok(s) => (
+                "finished",
+                s.train_loss,
+                Some((s.train_acc, s.test_acc)),
+                s.epochs,
+            ),
+            Err(d2l_core::Error::Diverged { epoch, loss, .. }) => ("diverged", loss, None, epoch),
+            Err(e) => return Err(e),
+        };
+        Ok(Self {
+            status,
             num_hiddens: config.num_hiddens,
             num_layers: config.num_layers,
             lr: config.lr,
-            train_loss: s.train_loss,
-            train_acc: s.train_acc,
-            test_acc: s.test_acc,
-            seconds_per_epoch: s.seconds_per_epoch,
-        }
+            train_loss,
+            train_acc: accuracies.map(|a| a.0),
+            test_acc: accuracies.map(|a| a.1),
+            seconds_per_epoch: seconds / epochs.max(1) as f64,
+        })
     }
 }
 
@@ -137,8 +153,10 @@ pub fn sweep<R: Reporter + ?Sized>(
             config.num_layers,
             config.lr
         ));
-        let (_, summary) = run(config, data, reporter)?;
-        results.push(SweepResult::new(config, &summary));
+        let start = std::time::Instant::now();
+        let outcome = run(config, data, reporter).map(|(_, summary)| summary);
+        let seconds = start.elapsed().as_secs_f64();
+        results.push(SweepResult::new(config, outcome, seconds)?);
     }
     Ok(results)
 }
@@ -148,15 +166,16 @@ pub fn markdown_table(results: &[SweepResult]) -> String {
     let mut s = String::from(
         "| hidden | layers | lr | train loss | train acc | test acc | s/epoch |\n|---:|---:|---:|---:|---:|---:|---:|\n",
     );
+    let acc = |a: Option<f64>| a.map_or("diverged".to_string(), |a| format!("{a:.4}"));
     for r in results {
         s.push_str(&format!(
-            "| {} | {} | {} | {:.4} | {:.4} | {:.4} | {:.2} |\n",
+            "| {} | {} | {} | {:.4} | {} | {} | {:.2} |\n",
             r.num_hiddens,
             r.num_layers,
             r.lr,
             r.train_loss,
-            r.train_acc,
-            r.test_acc,
+            acc(r.train_acc),
+            acc(r.test_acc),
             r.seconds_per_epoch
         ));
     }
@@ -182,7 +201,7 @@ pub fn figure(results: &[SweepResult]) -> LinePlot {
         let mut pts: Vec<(f64, f64)> = results
             .iter()
             .filter(|r| r.num_layers == layers && r.lr == lr)
-            .map(|r| (r.num_hiddens as f64, r.test_acc))
+            .filter_map(|r| Some((r.num_hiddens as f64, r.test_acc?)))
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (x, y): (Vec<f64>, Vec<f64>) = pts.into_iter().unzip();

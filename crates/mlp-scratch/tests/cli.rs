@@ -128,6 +128,7 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
         "training.png",
         "predictions.png",
         "model.safetensors",
+        "timings.csv",
     ] {
         assert!(train.join(file).is_file(), "{file} missing");
     }
@@ -146,8 +147,10 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
     let metrics = std::fs::read_to_string(train.join("metrics.csv")).unwrap();
     assert_eq!(
         metrics.lines().next(),
-        Some("epoch,train_loss,train_acc,test_acc,seconds")
+        Some("epoch,train_loss,train_acc,test_acc")
     );
+    let timings = std::fs::read_to_string(train.join("timings.csv")).unwrap();
+    assert!(timings.starts_with("epoch,seconds\n1,"), "{timings}");
     assert_eq!(metrics.lines().count(), 2);
     let summary = read_json(&train.join("summary.json"));
 
@@ -212,7 +215,9 @@ fn sigint_and_sigterm_stop_after_the_batch_with_a_consistent_record() {
         let out = dir.path().join("run");
         assert_eq!(status, Some(code), "{name}: {stderr}");
         assert!(
-            stderr.contains("interrupted at epoch") && stderr.contains(name),
+            stderr.contains("interrupted at epoch")
+                && stderr.contains(name)
+                && stderr.contains("continue with `mlp-scratch --resume"),
             "{stderr}"
         );
         let summary = read_json(&out.join("summary.json"));

@@ -1,0 +1,129 @@
+//! Checkpoints: `model.safetensors` holds the model's named parameters in the safetensors
+//! format (what the book's `torch.save(net.state_dict(), ...)` holds) and, in its metadata,
+//! the training state ([`TrainState`]: the epochs so far and where the generators stand), so
+//! that `--resume` continues a run exactly. `--eval-only` reads the parameters alone.
+//!
+//! ```
+//! use candle_core::{Device, Tensor, Var};
+//! use d2l_experiment::checkpoint;
+//! let w = Var::from_tensor(&Tensor::ones((2, 3), candle_core::DType::F32, &Device::Cpu)?)?;
+//! let params = vec![("W1".to_string(), w)];
+//! let bytes = checkpoint::encode(&params, None)?;
+//! let saved = checkpoint::decode(&bytes, &Device::Cpu).unwrap();
+//! assert_eq!(saved.tensors["W1"].dims(), [2, 3]);
+//! checkpoint::load_into(&saved, &params).unwrap();
+//! # anyhow::Ok(())
+//! ```
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use candle_core::safetensors::Load;
+use candle_core::{Device, Tensor, Var};
+use d2l_core::train::TrainState;
+
+use crate::exit::InputError;
+
+/// The checkpoint's name in a run folder.
+pub const FILE: &str = "model.safetensors";
+
+/// The metadata key of the training state.
+const STATE_KEY: &str = "d2l.train_state";
+
+/// A checkpoint read back: the named tensors, and the training state when it was saved by a
+/// training run.
+#[derive(Debug)]
+pub struct Checkpoint {
+    /// The parameters by name.
+    pub tensors: HashMap<String, Tensor>,
+    /// The state to resume from.
+    pub state: Option<TrainState>,
+}
+
+/// The safetensors bytes of `params`, with `state` in the metadata.
+pub fn encode(params: &[(String, Var)], state: Option<&TrainState>) -> anyhow::Result<Vec<u8>> {
+    let metadata = state
+        .map(|s| {
+            anyhow::Ok(HashMap::from([(
+                STATE_KEY.to_string(),
+                serde_json::to_string(s)?,
+            )]))
+        })
+        .transpose()?;
+    let views = params.iter().map(|(n, v)| (n.as_str(), v.as_tensor()));
+    Ok(safetensors::serialize(views, metadata)?)
+}
+
+/// Decodes checkpoint bytes onto `device`; the error says what is wrong with them.
+pub fn decode(bytes: &[u8], device: &Device) -> Result<Checkpoint, String> {
+    let file = safetensors::SafeTensors::deserialize(bytes)
+        .map_err(|e| format!("not a safetensors file ({e})"))?;
+    let (_, metadata) = safetensors::SafeTensors::read_metadata(bytes)
+        .map_err(|e| format!("not a safetensors file ({e})"))?;
+    let state = match metadata.metadata().as_ref().and_then(|m| m.get(STATE_KEY)) {
+        Some(json) => Some(
+            serde_json::from_str(json)
+                .map_err(|e| format!("its training state is damaged ({e})"))?,
+        ),
+        None => None,
+    };
+    let tensors = file
+        .tensors()
+        .into_iter()
+        .map(|(name, view)| {
+            let tensor = view
+                .load(device)
+                .map_err(|e| format!("tensor {name} cannot be read ({e})"))?;
+            Ok((name, tensor))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Checkpoint { tensors, state })
+}
+
+/// Reads the checkpoint at `path` onto `device`. A missing, unreadable or damaged file is
+/// the user's error (exit status 2), naming the file.
+pub fn read(path: &Path, device: &Device) -> anyhow::Result<Checkpoint> {
+    let refuse = |why: String| {
+        InputError::new(std::io::Error::other(format!(
+            "cannot read checkpoint {}: {why}",
+            path.display()
+        )))
+    };
+    if path.is_dir() {
+        return Err(refuse("a folder, not a model.safetensors file".into()).into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
+    Ok(decode(&bytes, device).map_err(refuse)?)
+}
+
+/// Loads a checkpoint's tensors into `params`, after checking that they fit: the same names,
+/// shapes and dtypes. The error names the first mismatch.
+pub fn load_into(checkpoint: &Checkpoint, params: &[(String, Var)]) -> Result<(), String> {
+    for (name, var) in params {
+        let saved = checkpoint
+            .tensors
+            .get(name)
+            .ok_or_else(|| format!("it has no tensor {name}"))?;
+        if saved.dims() != var.dims() || saved.dtype() != var.dtype() {
+            return Err(format!(
+                "{name} is {:?} {:?} in it and {:?} {:?} in this model",
+                saved.dims(),
+                saved.dtype(),
+                var.dims(),
+                var.dtype()
+            ));
+        }
+    }
+    if let Some(extra) = checkpoint
+        .tensors
+        .keys()
+        .find(|k| !params.iter().any(|(n, _)| n == *k))
+    {
+        return Err(format!("its tensor {extra} is not in this model"));
+    }
+    for (name, var) in params {
+        var.set(&checkpoint.tensors[name])
+            .map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
+}
