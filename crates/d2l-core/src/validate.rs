@@ -109,4 +109,43 @@ impl Shown for usize {
 pub trait Validate {
     /// Checks every value, with a message that states the broken rule.
     fn validate(&self) -> Result<()>;
+
+    /// About how many bytes of memory the configuration needs at its peak (parameters, their
+    /// gradients, activations, data), so that a program can refuse, before any work, one
+    /// that cannot fit. The default, 0, is for configurations that are small whatever their
+    /// values.
+    fn memory_estimate(&self) -> u64 {
+        0
+    }
+}
+
+/// The bytes of `count` f32 values (saturating at `u64::MAX`).
+pub fn f32_bytes(count: u64) -> u64 {
+    count.saturating_mul(4)
+}
+
+/// About the memory to train a dense MLP with layer `widths` on batches of `batch_size`, in
+/// f32: each weight and bias three times (the parameter, its gradient, the update's
+/// temporary) and each layer's activations four times (the product, the activation, and
+/// their gradients).
+///
+/// ```
+/// // The book's 784-256-10 net on batches of 256: about 3 MB.
+/// let bytes = d2l_core::validate::mlp_memory(&[784, 256, 10], 256);
+/// assert!((2_000_000..4_000_000).contains(&bytes));
+/// ```
+pub fn mlp_memory(widths: &[usize], batch_size: usize) -> u64 {
+    let params = widths
+        .windows(2)
+        .map(|w| (w[0] as u64 + 1).saturating_mul(w[1] as u64))
+        .fold(0u64, u64::saturating_add);
+    let units = widths
+        .iter()
+        .map(|&w| w as u64)
+        .fold(0u64, u64::saturating_add);
+    f32_bytes(
+        params
+            .saturating_mul(3)
+            .saturating_add(units.saturating_mul(batch_size as u64).saturating_mul(4)),
+    )
 }

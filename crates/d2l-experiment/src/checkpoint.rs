@@ -127,3 +127,69 @@ pub fn load_into(checkpoint: &Checkpoint, params: &[(String, Var)]) -> Result<()
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Damaged files: random bytes, and random bytes behind a header length that points
+        /// inside, past or far past them. An error, never a panic, and nothing allocated
+        /// beyond the bytes themselves.
+        #[test]
+        fn arbitrary_bytes_are_an_error_not_a_panic(
+            header_len in proptest::num::u64::ANY,
+            small in 0u64..64,
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+        ) {
+            let _ = decode(&bytes, &Device::Cpu);
+            for len in [header_len, small] {
+                let mut file = len.to_le_bytes().to_vec();
+                file.extend_from_slice(&bytes);
+                let _ = decode(&file, &Device::Cpu);
+            }
+        }
+    }
+
+    #[test]
+    fn a_checkpoint_round_trips_its_state_and_refuses_other_shapes() {
+        use d2l_core::train::{EpochMetrics, TrainState};
+        let d = Device::Cpu;
+        let var = |shape: &[usize]| Var::zeros(shape, candle_core::DType::F32, &d).unwrap();
+        let params = vec![
+            ("w".to_string(), var(&[2, 3])),
+            ("b".to_string(), var(&[3])),
+        ];
+        let state = TrainState {
+            history: vec![EpochMetrics {
+                epoch: 1,
+                train_loss: 0.1 + 0.2,
+                train_acc: 0.5,
+                test_acc: 0.25,
+                seconds: 0.0,
+            }],
+            shuffle: Some(d2l_core::rng::RngState::of(&d2l_core::rng::seeded(3))),
+            model_rngs: Vec::new(),
+        };
+        let saved = decode(&encode(&params, Some(&state)).unwrap(), &d).unwrap();
+        assert_eq!(
+            saved.state.as_ref(),
+            Some(&state),
+            "bit for bit, 0.1 + 0.2 included"
+        );
+        load_into(&saved, &params).unwrap();
+        let other = vec![
+            ("w".to_string(), var(&[3, 2])),
+            ("b".to_string(), var(&[3])),
+        ];
+        assert_eq!(
+            load_into(&saved, &other).unwrap_err(),
+            "w is [2, 3] F32 in it and [3, 2] F32 in this model"
+        );
+        let fewer = vec![("w".to_string(), var(&[2, 3]))];
+        assert_eq!(
+            load_into(&saved, &fewer).unwrap_err(),
+            "its tensor b is not in this model"
+        );
+    }
+}

@@ -32,6 +32,10 @@ pub trait ImageData: Sized {
     /// The folder the data came from.
     fn dir(&self) -> PathBuf;
 
+    /// Checks the files the data came from against their published digests; the error says
+    /// which file differs.
+    fn verify(&self) -> Result<(), String>;
+
     /// The test images, one flattened image per row, and their labels.
     fn test_split(&self) -> (&Tensor, &Tensor);
 
@@ -55,6 +59,10 @@ pub struct WithData<A: clap::Args> {
 impl<A: clap::Args + Validate> Validate for WithData<A> {
     fn validate(&self) -> d2l_core::Result<()> {
         self.chapter.validate()
+    }
+
+    fn memory_estimate(&self) -> u64 {
+        self.chapter.memory_estimate()
     }
 }
 
@@ -247,6 +255,20 @@ pub fn show_images(
     Ok(())
 }
 
+/// Says which data a run uses: prints the folder and whether its files are the published
+/// ones (SHA-256), and records both in `config.json` as `data`.
+pub fn record_data<D: ImageData>(run: &Run, data: &D) -> anyhow::Result<()> {
+    let sha256 = match data.verify() {
+        Ok(()) => "verified".to_string(),
+        Err(why) => format!("not the published files ({why})"),
+    };
+    println!("data: {} (SHA-256 {sha256})", data.dir().display());
+    run.record(
+        "data",
+        &serde_json::json!({ "dir": data.dir(), "sha256": sha256 }),
+    )
+}
+
 impl Chapter {
     /// The `main` of a Fashion-MNIST classifier chapter. It adds `--data-dir`, `--checkpoint`
     /// and `--eval-only` to the chapter's flags `A`, loads the data, and then either evaluates
@@ -265,7 +287,7 @@ impl Chapter {
     {
         self.resumable().main(|args: WithData<A>, run: &Run| {
             let data = D::load(args.data.data_dir.as_deref(), &run.device)?;
-            run.record("data_dir", &data.dir())?;
+            record_data(run, &data)?;
             let classifier = ClassifierRun { run, data };
             if let Some(path) = &args.data.checkpoint {
                 let saved = crate::checkpoint::read(path, &run.device)?;

@@ -26,6 +26,12 @@ pub struct Interrupted {
     pub message: String,
 }
 
+/// A failure the run has recorded itself (its `summary.json` says what failed, part by part,
+/// and `message` where the records are): exit status 1, and the summary is kept as written.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Recorded(pub String);
+
 /// Training that stopped early, by a signal or (for runs that record nothing more) by `q`:
 /// its exit status (128 + the signal, or 0 for `q`), or `None` for any other error.
 pub fn stop_status(error: &anyhow::Error) -> Option<u8> {

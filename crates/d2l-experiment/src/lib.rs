@@ -16,6 +16,7 @@
 //! | [`dashboard`] | the live training dashboard in the terminal (ratatui) |
 //! | [`progress`] | plain lines per epoch (and a bar on stderr when it is a terminal) |
 //! | [`animator`] | the book's `Animator`: `metrics.csv` and the training figure after every epoch |
+//! | [`memory`] | refuses a configuration that cannot fit in the memory available |
 //! | [`exit`] | one-line errors and exit statuses |
 //! | [`signals`] | Ctrl-C and SIGTERM stop a run after the current batch |
 
@@ -26,6 +27,7 @@ pub mod classifier;
 pub mod dashboard;
 pub mod display;
 pub mod exit;
+pub mod memory;
 pub mod progress;
 pub mod record;
 pub mod run_dir;

@@ -149,7 +149,9 @@ impl Run {
     /// `"stopped"` or `"error"`), and the message says what the folder holds. A run
     /// interrupted by a signal has written its own summary already.
     fn fail(&self, error: anyhow::Error) -> anyhow::Error {
-        if error.downcast_ref::<crate::exit::Interrupted>().is_some() {
+        if error.downcast_ref::<crate::exit::Interrupted>().is_some()
+            || error.downcast_ref::<crate::exit::Recorded>().is_some()
+        {
             return error;
         }
         let core = error
@@ -223,6 +225,7 @@ impl Chapter {
             let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
             let mut common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
             args.validate()?;
+            crate::memory::check(args.memory_estimate())?;
             let run = match resume {
                 Some(resume) => {
                     common.threads = resume.threads;
@@ -273,6 +276,13 @@ impl Chapter {
                 "--resume continues a run with the flags recorded in {}; leave out --{}",
                 dir.join("config.json").display(),
                 id.as_str().replace('_', "-")
+            ))
+            .into());
+        }
+        if !dir.is_dir() {
+            return Err(refuse(format!(
+                "cannot resume {}: no such run folder",
+                dir.display()
             ))
             .into());
         }

@@ -123,6 +123,16 @@ impl Validate for Config {
         validate::positive_usize("num_epochs", self.num_epochs)?;
         validate::positive_usize("batch_size", self.batch_size)
     }
+
+    fn memory_estimate(&self) -> u64 {
+        let widths = [
+            fashion_mnist::PIXELS,
+            self.num_hiddens1,
+            self.num_hiddens2,
+            fashion_mnist::LABELS.len(),
+        ];
+        validate::mlp_memory(&widths, self.batch_size).saturating_add(fashion_mnist::MEMORY_BYTES)
+    }
 }
 
 /// Builds the `variant` model of `config` from its seed, on `device`.

@@ -37,6 +37,10 @@ impl Validate for Args {
             .iter()
             .try_for_each(|&p| validate::probability("grid", p))
     }
+
+    fn memory_estimate(&self) -> u64 {
+        self.config.memory_estimate()
+    }
 }
 
 fn main() -> ExitCode {

@@ -111,24 +111,42 @@ pub fn parse_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>> {
     Ok(data.to_vec())
 }
 
+/// The most bytes a file may decompress to: the largest Fashion-MNIST file (the training
+/// images) is 47 MB, so more than this is not one, and a small damaged or hostile file cannot
+/// make the reader allocate without bound.
+pub const MAX_DECOMPRESSED: u64 = 256 << 20;
+
 /// Reads a file, gunzipping it when it starts with the gzip magic bytes.
 pub fn read_maybe_gz(path: &Path) -> Result<Vec<u8>> {
     let raw = std::fs::read(path).map_err(|source| Error::Io {
         path: path.into(),
         source,
     })?;
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(raw.len() * 4);
-        flate2::read::GzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|source| Error::Gzip {
-                path: path.into(),
-                source,
-            })?;
-        Ok(out)
-    } else {
-        Ok(raw)
+    gunzip_if_gzip(raw, path)
+}
+
+/// `raw` itself, or gunzipped when it starts with the gzip magic bytes (at most
+/// [`MAX_DECOMPRESSED`] bytes). `path` only labels errors.
+pub fn gunzip_if_gzip(raw: Vec<u8>, path: &Path) -> Result<Vec<u8>> {
+    if !raw.starts_with(&[0x1f, 0x8b]) {
+        return Ok(raw);
     }
+    let gzip = |source| Error::Gzip {
+        path: path.into(),
+        source,
+    };
+    let mut out = Vec::with_capacity(raw.len().saturating_mul(4).min(MAX_DECOMPRESSED as usize));
+    flate2::read::GzDecoder::new(raw.as_slice())
+        .take(MAX_DECOMPRESSED + 1)
+        .read_to_end(&mut out)
+        .map_err(gzip)?;
+    if out.len() as u64 > MAX_DECOMPRESSED {
+        return Err(gzip(std::io::Error::other(format!(
+            "it decompresses to more than {} MiB, more than any Fashion-MNIST file",
+            MAX_DECOMPRESSED >> 20
+        ))));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -183,11 +201,32 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_gzip_bomb_is_refused_at_the_bound() {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..=(MAX_DECOMPRESSED >> 20) {
+            encoder.write_all(&zeros).unwrap();
+        }
+        let bomb = encoder.finish().unwrap();
+        assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
+        let e = gunzip_if_gzip(bomb, Path::new("bomb.gz")).unwrap_err();
+        assert!(e.to_string().contains("more than 256 MiB"), "{e}");
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
             let _ = parse_images(&bytes, Path::new("fuzz"));
             let _ = parse_labels(&bytes, Path::new("fuzz"));
+        }
+
+        #[test]
+        fn arbitrary_gzip_bytes_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048)) {
+            let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];
+            gz.extend(bytes);
+            let _ = gunzip_if_gzip(gz, Path::new("fuzz"));
         }
 
         #[test]

@@ -49,6 +49,9 @@ pub const LABELS: [&str; 10] = [
 /// Pixels per image.
 pub const PIXELS: usize = idx::SIDE * idx::SIDE;
 
+/// About the memory the decoded data set takes: 70 000 images of f32 pixels and their labels.
+pub const MEMORY_BYTES: u64 = 70_000 * (PIXELS as u64 + 1) * 4;
+
 /// Layer widths of an MLP classifying Fashion-MNIST: `[784, num_hiddens × num_layers, 10]`.
 pub fn mlp_widths(num_hiddens: usize, num_layers: usize) -> Vec<usize> {
     let mut widths = vec![PIXELS];
@@ -191,6 +194,10 @@ impl d2l_experiment::classifier::ImageData for FashionMnist {
 
     fn dir(&self) -> PathBuf {
         self.dir.clone()
+    }
+
+    fn verify(&self) -> std::result::Result<(), String> {
+        locate::verify_checksums(&self.dir).map_err(|e| e.to_string())
     }
 
     fn test_split(&self) -> (&Tensor, &Tensor) {

@@ -56,7 +56,7 @@ fn main() -> ExitCode {
         let data =
             FashionMnist::load(args.data_dir.as_deref(), &run.device).map_err(InputError::new)?;
         let seconds = start.elapsed().as_secs_f64();
-        run.record("data_dir", &data.dir)?;
+        d2l_experiment::classifier::record_data(run, &data)?;
         println!("Fashion-MNIST from {}", data.dir.display());
         println!(
             "train: {} images, test: {} images (decoded in {seconds:.3} s)",

@@ -150,8 +150,10 @@ fn the_binary_draws_the_books_images_and_records_its_run() {
     assert_eq!(config["runtime"]["threads"], 2);
     assert_eq!(config["runtime"]["device"], "cpu");
     assert!(
-        config["data_dir"]
+        config["data"]["dir"]
             .as_str()
             .is_some_and(|d| d.ends_with("fashion-mnist"))
     );
+    assert_eq!(config["data"]["sha256"], "verified");
+    assert!(stdout.contains("(SHA-256 verified)"), "{stdout}");
 }

@@ -93,6 +93,11 @@ impl Validate for Config {
         validate::positive_usize("batch_size", self.batch_size)?;
         validate::positive_f64("sigma", self.sigma)
     }
+
+    fn memory_estimate(&self) -> u64 {
+        let widths = fashion_mnist::mlp_widths(self.num_hiddens, self.num_layers);
+        validate::mlp_memory(&widths, self.batch_size).saturating_add(fashion_mnist::MEMORY_BYTES)
+    }
 }
 
 /// Builds the model of `config` from its seed, on `device`.

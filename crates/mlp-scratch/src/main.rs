@@ -26,6 +26,17 @@ impl Validate for Args {
         self.config.validate()?;
         self.sweep.validate()
     }
+
+    /// The largest configuration of the sweep (they train one after another).
+    fn memory_estimate(&self) -> u64 {
+        let configs = self.sweep.configs(&self.config).unwrap_or_default();
+        configs
+            .iter()
+            .chain([&self.config])
+            .map(Validate::memory_estimate)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 fn main() -> ExitCode {

@@ -59,6 +59,14 @@ impl Validate for Args {
             .iter()
             .try_for_each(|&n| validate::positive_usize("size_sweep", n))
     }
+
+    /// The largest training set of the size sweep: its polynomial features and labels,
+    /// three times over (the data, a batch gathered from it, the evaluation's products).
+    fn memory_estimate(&self) -> u64 {
+        let largest = self.size_sweep.iter().copied().max().unwrap_or(0) as u64;
+        let values = largest.saturating_mul(model_selection::MAX_DEGREE as u64 + 1);
+        validate::f32_bytes(values.saturating_mul(3))
+    }
 }
 
 /// One fit's entry of `summary.json`.

@@ -60,4 +60,17 @@ impl Validate for Config {
         validate::positive_usize("hidden", self.hidden)?;
         validate::probability("dropout", self.dropout)
     }
+
+    /// The variance demo's `width × width` weights and 512-row activations, and the symmetry
+    /// demo's net (`hidden` units, well under 64 values each).
+    fn memory_estimate(&self) -> u64 {
+        let width = self.width as u64;
+        validate::f32_bytes(
+            width
+                .saturating_mul(width)
+                .saturating_mul(3)
+                .saturating_add(width.saturating_mul(512 * 3))
+                .saturating_add((self.hidden as u64).saturating_mul(64)),
+        )
+    }
 }

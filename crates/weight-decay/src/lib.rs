@@ -127,6 +127,17 @@ impl Validate for Config {
         validate::positive_f64("lr", self.lr)?;
         validate::positive_usize("num_epochs", self.num_epochs)
     }
+
+    /// Both sets' features and labels, three times over (the data, a batch gathered from it,
+    /// the evaluation's products), and the model.
+    fn memory_estimate(&self) -> u64 {
+        let examples = (self.n_train as u64).saturating_add(self.n_test as u64);
+        let values = examples.saturating_mul(self.num_inputs as u64 + 1);
+        validate::f32_bytes(values.saturating_mul(3)).saturating_add(validate::mlp_memory(
+            &[self.num_inputs, 1],
+            self.batch_size.min(self.n_train),
+        ))
+    }
 }
 
 /// True weight of every input (0.01) and the true bias (0.05).

@@ -39,16 +39,23 @@ impl Validate for Args {
             .flatten()
             .try_for_each(|&l| validate::non_negative_f64("sweep", l))
     }
+
+    fn memory_estimate(&self) -> u64 {
+        self.config.memory_estimate()
+    }
 }
 
-/// One run's line of `summary.json`.
+/// One run's entry of `summary.json`: its final numbers, or why it stopped.
 #[derive(Serialize)]
 struct RunSummary {
     variant: Variant,
     lambda: f64,
-    w_l2_norm: f64,
-    train_loss: f64,
-    test_loss: f64,
+    /// `finished` or `diverged`.
+    status: &'static str,
+    w_l2_norm: Option<f64>,
+    train_loss: Option<f64>,
+    test_loss: Option<f64>,
+    error: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -61,7 +68,24 @@ fn main() -> ExitCode {
         for &variant in &args.variants {
             for &lambda in &args.lambdas {
                 display.on_note(&format!("{} λ = {lambda}", variant.name()));
-                let r = train(&data, variant, lambda, config, &mut display)?;
+                // A diverged run is recorded as such, and the others still train.
+                let r = match train(&data, variant, lambda, config, &mut display) {
+                    Err(e @ d2l_core::Error::Diverged { .. }) => {
+                        let error = e.to_string();
+                        lines.push(format!("{} λ = {lambda}: {error}", variant.name()));
+                        summaries.push(RunSummary {
+                            variant,
+                            lambda,
+                            status: "diverged",
+                            w_l2_norm: None,
+                            train_loss: None,
+                            test_loss: None,
+                            error: Some(error),
+                        });
+                        continue;
+                    }
+                    r => r?,
+                };
                 display.note_result(&format!("‖w‖ {:.4}", r.w_l2_norm));
                 let (train_loss, test_loss) = final_losses(&r.records)?;
                 lines.push(format!(
@@ -75,15 +99,27 @@ fn main() -> ExitCode {
                 summaries.push(RunSummary {
                     variant,
                     lambda,
-                    w_l2_norm: r.w_l2_norm,
-                    train_loss,
-                    test_loss,
+                    status: "finished",
+                    w_l2_norm: Some(r.w_l2_norm),
+                    train_loss: Some(train_loss),
+                    test_loss: Some(test_loss),
+                    error: None,
                 });
             }
         }
         run.dir.write_json("summary.json", &summaries)?;
         display.finish(&lines, run.wait);
         lines.iter().for_each(|line| println!("{line}"));
+        let mut diverged = summaries.iter().filter_map(|s| s.error.as_deref());
+        if let Some(first) = diverged.next() {
+            return Err(d2l_experiment::exit::Recorded(format!(
+                "{} of {} runs diverged, the first with: {first}; summary.json records each run, and the finished runs' losses and figures are in {}",
+                1 + diverged.count(),
+                summaries.len(),
+                run.dir.path().display()
+            ))
+            .into());
+        }
 
         if let Some(lambdas) = &args.sweep {
             let sweep = lambda_sweep(&data, Variant::Scratch, lambdas, config)?;

@@ -144,3 +144,41 @@ fn a_loss_that_grows_slowly_over_the_epochs_is_divergence() {
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(summary.contains("\"diverged\""), "{summary}");
 }
+
+#[test]
+fn a_mixed_run_keeps_every_finished_part_when_one_diverges() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .args([
+            "--variants",
+            "scratch,concise",
+            "--lambdas",
+            "0",
+            "--lr",
+            "0.03",
+        ])
+        .args(["--num-epochs", "20", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 of 2 runs diverged"), "{stderr}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary[0]["status"], "finished");
+    assert_eq!(summary[1]["status"], "diverged");
+    assert!(out.join("scratch-lambda-0.csv").is_file());
+}
+
+#[test]
+fn sizes_beyond_the_machine_are_refused_before_any_work() {
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .args(["--n-train", "1000000000000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("of memory"), "{stderr}");
+}

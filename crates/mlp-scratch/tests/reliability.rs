@@ -1,0 +1,167 @@
+//! The reliability defects as a user meets them with this binary, one test each: explicit
+//! data folders, checkpoints of other models, sizes beyond the machine, sweeps with a
+//! diverging point, flags that do not go together, and `--resume` refusals. (Folder
+//! ownership, signals and divergence are in `cli.rs`; kill and resume in `resume.rs`.)
+
+use std::path::Path;
+use std::process::Command;
+
+fn mlp(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn a_named_data_folder_is_the_only_place_looked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (missing, out) = (dir.path().join("nope"), dir.path().join("run"));
+    let (code, stderr) = mlp(&["--data-dir", s(&missing), "--out", s(&out)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(s(&missing)), "{stderr}");
+    // The folder it made says what failed; nothing claims files that are not there.
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"error\""), "{summary}");
+}
+
+#[test]
+fn checkpoints_of_other_models_or_no_model_are_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = candle_core::Device::Cpu;
+    let t = |shape: &[usize]| candle_core::Tensor::zeros(shape, candle_core::DType::F32, &d);
+    // The book's net with 5 output classes instead of 10.
+    let five = dir.path().join("five.safetensors");
+    let tensors = std::collections::HashMap::from([
+        ("W1".to_string(), t(&[784, 256]).unwrap()),
+        ("b1".to_string(), t(&[256]).unwrap()),
+        ("W2".to_string(), t(&[256, 5]).unwrap()),
+        ("b2".to_string(), t(&[5]).unwrap()),
+    ]);
+    candle_core::safetensors::save(&tensors, &five).unwrap();
+    let garbage = dir.path().join("garbage.safetensors");
+    std::fs::write(&garbage, b"\x10\0\0\0\0\0\0\0{not json at all").unwrap();
+    for (checkpoint, expected) in [
+        (five.as_path(), "not [1, 10]"),
+        (garbage.as_path(), "not a safetensors file"),
+        (dir.path(), "a folder, not a model.safetensors file"),
+    ] {
+        let out = dir.path().join(format!("eval-{}", expected.len()));
+        let (code, stderr) = mlp(&[
+            "--eval-only",
+            "--checkpoint",
+            s(checkpoint),
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(s(checkpoint)) && stderr.contains(expected),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn sizes_beyond_the_machine_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    for flags in [
+        ["--num-hiddens", "1000000000"],
+        ["--sweep-hiddens", "16,1000000000"],
+    ] {
+        let (code, stderr) = mlp(&[flags[0], flags[1], "--out", s(&out)]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("TB of memory") && stderr.contains("available"),
+            "{stderr}"
+        );
+        assert!(!out.exists(), "a refused run made its folder");
+    }
+}
+
+#[test]
+fn a_diverging_sweep_point_is_recorded_and_the_sweep_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let (code, stderr) = mlp(&[
+        "--sweep-lrs",
+        "1e4,0.1",
+        "--sweep-hiddens",
+        "32",
+        "--num-epochs",
+        "1",
+        "--quiet",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    let lines: Vec<&str> = rows.lines().collect();
+    assert_eq!(lines.len(), 3, "{rows}");
+    assert!(lines[1].starts_with("diverged,32,1,10000.0,"), "{rows}");
+    assert!(lines[2].starts_with("finished,32,1,0.1,"), "{rows}");
+}
+
+#[test]
+fn flags_that_do_not_go_together_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let checkpoint = dir.path().join("model.safetensors");
+    let (code, stderr) = mlp(&[
+        "--eval-only",
+        "--checkpoint",
+        s(&checkpoint),
+        "--sweep-lrs",
+        "0.1",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn resume_continues_only_an_unfinished_run_of_this_chapter_with_its_own_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = dir.path().join("done");
+    let (code, stderr) = mlp(&["--num-epochs", "1", "--quiet", "--out", s(&done)]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = std::fs::read(done.join("summary.json")).unwrap();
+    for (args, expected) in [
+        (vec!["--resume", s(&done)], "that run finished"),
+        (vec!["--resume", s(&done), "--lr", "0.5"], "leave out --lr"),
+        (
+            vec!["--resume", s(&dir.path().join("none"))],
+            "no such run folder",
+        ),
+    ] {
+        let (code, stderr) = mlp(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read(done.join("summary.json")).unwrap(), before);
+    // A folder of another chapter is not this chapter's to resume.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("config.json"),
+        r#"{"chapter": "dropout", "argv": []}"#,
+    )
+    .unwrap();
+    let (code, stderr) = mlp(&["--resume", s(&other)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("does not record a mlp-scratch run"),
+        "{stderr}"
+    );
+}
