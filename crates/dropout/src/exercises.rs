@@ -17,19 +17,22 @@ use serde::Serialize;
 
 use crate::{Config, Variant, build, run};
 
-/// One trained pair of rates.
+/// One trained pair of rates: its final numbers, or the divergence that stopped it.
 #[derive(Clone, Debug, Serialize)]
 pub struct RatePoint {
     /// Dropout after the first hidden layer.
     pub dropout1: f64,
     /// Dropout after the second hidden layer.
     pub dropout2: f64,
-    /// Final numbers.
+    /// Final numbers (none when training diverged).
     #[serde(flatten)]
-    pub summary: Summary,
+    pub summary: Option<Summary>,
+    /// Why training stopped, when it diverged.
+    pub diverged: Option<String>,
 }
 
-/// Trains one model per `(p1, p2)` pair, telling `reporter` which pair trains before each.
+/// Trains one model per `(p1, p2)` pair, telling `reporter` which pair trains before each. A
+/// pair whose training diverges is recorded as such, and the grid goes on.
 pub fn rate_grid<R: Reporter + ?Sized>(
     config: &Config,
     variant: Variant,
@@ -46,27 +49,37 @@ pub fn rate_grid<R: Reporter + ?Sized>(
                 dropout2,
                 ..config.clone()
             };
-            let (_, summary) = run(&c, variant, data, reporter)?;
+            let (summary, diverged) = match run(&c, variant, data, reporter) {
+                Ok((_, summary)) => (Some(summary), None),
+                Err(e @ d2l_core::Error::Diverged { .. }) => (None, Some(e.to_string())),
+                Err(e) => return Err(e),
+            };
             Ok(RatePoint {
                 dropout1,
                 dropout2,
                 summary,
+                diverged,
             })
         })
         .collect()
 }
 
-/// Train and test accuracy against the dropout rate (for a grid with p1 = p2).
+/// Train and test accuracy against the dropout rate (for a grid with p1 = p2), over the pairs
+/// that trained to the end.
 pub fn rate_figure(points: &[RatePoint]) -> LinePlot {
-    let x: Vec<f64> = points.iter().map(|p| p.dropout1).collect();
-    let col = |f: fn(&RatePoint) -> f64| points.iter().map(f).collect::<Vec<f64>>();
+    let finished: Vec<(f64, &Summary)> = points
+        .iter()
+        .filter_map(|p| Some((p.dropout1, p.summary.as_ref()?)))
+        .collect();
+    let x: Vec<f64> = finished.iter().map(|(p, _)| *p).collect();
+    let col = |f: fn(&Summary) -> f64| finished.iter().map(|(_, s)| f(s)).collect::<Vec<f64>>();
     LinePlot::new()
         .xlabel("dropout p (both layers)")
         .ylabel("accuracy")
         .markers(true)
         .legend_position(LegendPosition::LowerLeft)
-        .series_fmt("train acc", &x, &col(|p| p.summary.train_acc), "m--")
-        .series_fmt("test acc", &x, &col(|p| p.summary.test_acc), "g-.")
+        .series_fmt("train acc", &x, &col(|s| s.train_acc), "m--")
+        .series_fmt("test acc", &x, &col(|s| s.test_acc), "g-.")
 }
 
 /// One epoch of the with/without comparison.

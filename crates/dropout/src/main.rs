@@ -53,10 +53,13 @@ fn main() -> ExitCode {
             let points = rate_grid(config, args.variant, &pairs, &run.data, &mut display)?;
             display.finish(&[], false);
             for p in &points {
-                println!(
-                    "p = {:.2}: train acc {:.4}, test acc {:.4}",
-                    p.dropout1, p.summary.train_acc, p.summary.test_acc
-                );
+                match (&p.summary, &p.diverged) {
+                    (Some(s), _) => println!(
+                        "p = {:.2}: train acc {:.4}, test acc {:.4}",
+                        p.dropout1, s.train_acc, s.test_acc
+                    ),
+                    (None, why) => println!("p = {:.2}: {}", p.dropout1, why.as_deref().unwrap_or("")),
+                }
             }
             dir.write_json("grid.json", &points)?;
             rate_figure(&points).save(dir.file("grid"))?;

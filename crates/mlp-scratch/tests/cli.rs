@@ -115,7 +115,19 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("final: train loss"), "{stdout}");
     // Off a terminal: plain lines, one per epoch, and no escape codes.
-    assert!(stdout.starts_with("epoch 1/1  train loss"), "{stdout}");
+    let mut lines = stdout.lines();
+    let data = lines.next().unwrap_or_default();
+    assert!(
+        data.starts_with("data: ") && data.ends_with("fashion-mnist (SHA-256 verified)"),
+        "{stdout}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap_or_default()
+            .starts_with("epoch 1/1  train loss"),
+        "{stdout}"
+    );
     assert!(
         !stdout.contains('\x1b') && !stderr.contains('\x1b'),
         "{stdout}{stderr}"

@@ -136,3 +136,14 @@ fn bad_settings_are_refused() {
         "error: lr must be a finite number > 0, got NaN"
     );
 }
+
+#[test]
+fn sizes_beyond_the_machine_are_refused_before_any_work() {
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_model-selection"))
+        .args(["--size-sweep", "100,1000000000000"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("of memory"), "{stderr}");
+}

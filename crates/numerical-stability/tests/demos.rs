@@ -84,3 +84,16 @@ fn constant_init_keeps_hidden_units_identical_and_dropout_breaks_the_tie() {
         "dropout separates the units"
     );
 }
+
+#[test]
+fn sizes_beyond_the_machine_are_refused_before_any_work() {
+    for flags in [["--width", "10000000"], ["--hidden", "100000000000"]] {
+        let result = std::process::Command::new(env!("CARGO_BIN_EXE_numerical-stability"))
+            .args(flags)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{flags:?}: {stderr}");
+        assert!(stderr.contains("of memory"), "{stderr}");
+    }
+}
