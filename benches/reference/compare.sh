@@ -41,7 +41,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 for round in $(seq "$rounds"); do
     target/release/mlp-scratch --num-epochs "$epochs" --threads "$threads" --quiet --out "$tmp/r$round" > /dev/null
     # Median over the epochs of this round (the first epoch includes warm-up in both).
-    s=$("$py" -c "import csv,statistics,sys; print(statistics.median(float(r['seconds']) for r in csv.DictReader(open(sys.argv[1]))))" "$tmp/r$round/metrics.csv")
+    s=$("$py" -c "import csv,statistics,sys; print(statistics.median(float(r['seconds']) for r in csv.DictReader(open(sys.argv[1]))))" "$tmp/r$round/timings.csv")
     ours+=("$s")
     line="round $round: d2l-rs $s s/epoch"
     if [ "$have_torch" = 1 ]; then
