@@ -15,10 +15,9 @@
 //! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure), which can also
 //! ask the loop to stop.
 
-use std::time::Instant;
-
 use candle_core::{DType, ModuleT, Tensor, Var};
 use serde::{Deserialize, Serialize};
+use web_time::Instant;
 
 use crate::classifier::Classifier;
 use crate::data::DataLoader;

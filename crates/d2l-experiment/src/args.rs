@@ -62,6 +62,9 @@ pub struct DataArgs {
     /// /usr/share/datasets/fashion-mnist/).
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
+    /// Train on the first N training images only (the playground's subset; default: all).
+    #[arg(long, value_name = "N")]
+    pub train_examples: Option<usize>,
     /// A model.safetensors written by an earlier run (use with --eval-only).
     #[arg(long, requires = "eval_only")]
     pub checkpoint: Option<PathBuf>,

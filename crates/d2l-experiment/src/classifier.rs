@@ -32,6 +32,9 @@ pub trait ImageData: Sized {
     /// The folder the data came from.
     fn dir(&self) -> PathBuf;
 
+    /// The same data with only the first `n` training examples (`--train-examples`).
+    fn with_train_examples(self, n: usize) -> anyhow::Result<Self>;
+
     /// Checks the files the data came from against their published digests; the error says
     /// which file differs.
     fn verify(&self) -> Result<(), String>;
@@ -58,6 +61,9 @@ pub struct WithData<A: clap::Args> {
 
 impl<A: clap::Args + Validate> Validate for WithData<A> {
     fn validate(&self) -> d2l_core::Result<()> {
+        if let Some(n) = self.data.train_examples {
+            d2l_core::validate::positive_usize("train_examples", n)?;
+        }
         self.chapter.validate()
     }
 
@@ -286,7 +292,10 @@ impl Chapter {
         F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()>,
     {
         self.resumable().main(|args: WithData<A>, run: &Run| {
-            let data = D::load(args.data.data_dir.as_deref(), &run.device)?;
+            let mut data = D::load(args.data.data_dir.as_deref(), &run.device)?;
+            if let Some(n) = args.data.train_examples {
+                data = data.with_train_examples(n)?;
+            }
             record_data(run, &data)?;
             let classifier = ClassifierRun { run, data };
             if let Some(path) = &args.data.checkpoint {

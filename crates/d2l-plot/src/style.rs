@@ -1,8 +1,6 @@
 //! The look shared by every figure: matplotlib-style formats (`"m--"`), axis scales, tick
 //! labels, the embedded font and the axis styling.
 
-use std::sync::Once;
-
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
@@ -13,13 +11,18 @@ pub const PX_PER_INCH: f64 = 160.0;
 /// The font family every figure uses (DejaVu Sans, embedded).
 pub(crate) const FONT: &str = "sans-serif";
 
-/// Registers the embedded font once per process.
+/// Registers the embedded font once per process. (In the browser build, plotters draws text
+/// with the browser's fonts; the playground draws its figures in the page.)
 pub(crate) fn register_fonts() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The embedded font is valid, so registration cannot fail.
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
-    });
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            // The embedded font is valid, so registration cannot fail.
+            let _ =
+                plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular());
+        });
+    }
 }
 
 /// The pixel size of a figure of `(width, height)` inches.

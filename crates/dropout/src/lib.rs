@@ -66,6 +66,7 @@ impl Variant {
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup
 /// (v0.17), and the fields are the binary's flags, with the same names in `config.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(default)]
 pub struct Config {
     /// Width of the first hidden layer.
     #[arg(long, default_value_t = Config::BOOK.num_hiddens1)]

@@ -95,8 +95,29 @@ impl Split {
 
     /// Reads a split from an image file and a label file, each `.gz` or raw.
     pub fn read(images_path: &Path, labels_path: &Path, device: &Device) -> Result<Self> {
-        let raw = idx::parse_images(&idx::read_maybe_gz(images_path)?, images_path)?;
-        let labels = idx::parse_labels(&idx::read_maybe_gz(labels_path)?, labels_path)?;
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|source| Error::Io {
+                path: path.into(),
+                source,
+            })
+        };
+        Self::from_bytes(
+            (read(images_path)?, images_path),
+            (read(labels_path)?, labels_path),
+            device,
+        )
+    }
+
+    /// Decodes a split from the bytes of an image file and a label file, each `.gz` or raw
+    /// (what a browser fetched); the paths only name the files in errors.
+    pub fn from_bytes(
+        (images, images_path): (Vec<u8>, &Path),
+        (labels, labels_path): (Vec<u8>, &Path),
+        device: &Device,
+    ) -> Result<Self> {
+        let images = idx::gunzip_if_gzip(images, images_path)?;
+        let raw = idx::parse_images(&images, images_path)?;
+        let labels = idx::parse_labels(&idx::gunzip_if_gzip(labels, labels_path)?, labels_path)?;
         if raw.count == 0 {
             return Err(Error::NoExamples {
                 path: images_path.into(),
@@ -160,6 +181,32 @@ impl FashionMnist {
         })
     }
 
+    /// Decodes both splits from the bytes of the four files, in the order of
+    /// [`locate::FILE_NAMES`] (train images, train labels, test images, test labels), as a
+    /// browser fetched them from `dir` (which only names them in errors).
+    pub fn from_bytes(files: [Vec<u8>; 4], dir: &Path, device: &Device) -> Result<Self> {
+        let [train_x, train_y, test_x, test_y] = files;
+        let path = |name: &str| dir.join(format!("{name}.gz"));
+        let [px, py, qx, qy] = locate::FILE_NAMES.map(path);
+        Ok(Self {
+            train: Split::from_bytes((train_x, &px), (train_y, &py), device)?,
+            test: Split::from_bytes((test_x, &qx), (test_y, &qy), device)?,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// The same data with only the first `n` training examples (at most all of them): the
+    /// playground's "subset", and `--train-examples N`.
+    pub fn with_train_examples(mut self, n: usize) -> d2l_core::Result<Self> {
+        d2l_core::validate::positive_usize("train_examples", n)?;
+        let n = n.min(self.train.len());
+        self.train = Split {
+            images: self.train.images.narrow(0, 0, n)?,
+            labels: self.train.labels.narrow(0, 0, n)?,
+        };
+        Ok(self)
+    }
+
     /// The book's `load_data_fashion_mnist(batch_size)`: a training loader reshuffled every
     /// epoch (seeded) and a test loader in file order.
     pub fn loaders(
@@ -194,6 +241,10 @@ impl d2l_experiment::classifier::ImageData for FashionMnist {
 
     fn dir(&self) -> PathBuf {
         self.dir.clone()
+    }
+
+    fn with_train_examples(self, n: usize) -> anyhow::Result<Self> {
+        Ok(FashionMnist::with_train_examples(self, n)?)
     }
 
     fn verify(&self) -> std::result::Result<(), String> {

@@ -36,6 +36,7 @@ pub use model::MlpConcise;
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
 /// and the fields are the binary's flags, with the same names in `config.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(default)]
 pub struct Config {
     /// Width of each hidden layer.
     #[arg(long, default_value_t = Config::BOOK.num_hiddens)]

@@ -54,6 +54,7 @@ pub enum UpdaterKind {
 /// and the fields are the binary's flags (`--num-hiddens 512`), with the same names in
 /// `config.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(default)]
 pub struct Config {
     /// Width of each hidden layer.
     #[arg(long, default_value_t = Config::BOOK.num_hiddens)]

@@ -153,7 +153,7 @@ pub fn sweep<R: Reporter + ?Sized>(
             config.num_layers,
             config.lr
         ));
-        let start = std::time::Instant::now();
+        let start = web_time::Instant::now();
         let outcome = run(config, data, reporter).map(|(_, summary)| summary);
         let seconds = start.elapsed().as_secs_f64();
         results.push(SweepResult::new(config, outcome, seconds)?);

@@ -37,6 +37,7 @@ pub use data::{MAX_DEGREE, PolyData, TRUE_W};
 /// The optimisation settings shared by every fit. [`Config::BOOK`] (the `Default`) is the
 /// book's, and the fields are the binary's flags, with the same names in `config.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(default)]
 pub struct Config {
     /// Learning rate.
     #[arg(long, default_value_t = Config::BOOK.lr)]

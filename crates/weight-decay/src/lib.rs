@@ -70,6 +70,7 @@ impl Variant {
 /// The section's settings. [`Config::BOOK`] (the `Default`) is the book's, and the fields are
 /// the binary's flags, with the same names in `config.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[serde(default)]
 pub struct Config {
     /// Training examples.
     #[arg(long, default_value_t = Config::BOOK.n_train)]
