@@ -1,23 +1,93 @@
 //! Criterion benches for d2l-rs. The harnesses live in `benches/benches/`; run them all with
 //! `cargo bench` at the workspace root, or one topic with `cargo bench -- <filter>`.
 
+use std::time::Instant;
+
 /// Pins the thread count the way every chapter binary does (see `d2l_experiment::runner`):
-/// `RAYON_NUM_THREADS` for candle's own products, [`d2l_core::ops::set_num_threads`] for
-/// d2l-core's. Call it first in a bench's `main`, before any other thread exists.
-pub fn pin_threads() {
+/// `RAYON_NUM_THREADS` for candle's own products, `CANDLE_NUM_THREADS=1` for its element-wise
+/// pool, [`d2l_core::ops::set_num_threads`] for d2l-core's. Call it first in a bench's `main`, before any other thread exists. Returns the
+/// thread count.
+pub fn pin_threads() -> usize {
     let threads = candle_core::utils::get_num_threads();
     // SAFETY: called at the start of `main`, before the program has started any thread.
-    unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+    unsafe {
+        std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
     d2l_core::ops::set_num_threads(threads);
+    threads
 }
 
-/// A bench `main` that pins the threads, then runs the criterion groups.
+/// The sgemm rate of this machine on `threads` threads, in GFLOP/s: the best of `reps` f32
+/// `(n × n) @ (n × n)` products with gemm's fastest kernels (2·n³ FLOPs each), run inside a
+/// rayon pool of `threads` threads that the calling thread joins.
+pub fn sgemm_gflops(n: usize, threads: usize, reps: usize) -> f64 {
+    let a = vec![1.0f32; n * n];
+    let b = vec![0.5f32; n * n];
+    let mut c = vec![0.0f32; n * n];
+    let parallelism = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool for the peak");
+    let mut best = f64::INFINITY;
+    for _ in 0..reps.max(1) {
+        let start = Instant::now();
+        // SAFETY: three row-major n × n buffers of the stated sizes.
+        pool.install(|| unsafe {
+            gemm::gemm(
+                n,
+                n,
+                n,
+                c.as_mut_ptr(),
+                1,
+                n as isize,
+                false,
+                a.as_ptr(),
+                1,
+                n as isize,
+                b.as_ptr(),
+                1,
+                n as isize,
+                0.0,
+                1.0,
+                false,
+                false,
+                false,
+                parallelism,
+            );
+        });
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(&c);
+    2.0 * (n as f64).powi(3) / best / 1e9
+}
+
+/// Runs `work` as a worker of a rayon pool of `threads` threads, as the chapter binaries run
+/// their work (`d2l_experiment::runner`).
+pub fn in_pool(threads: usize, work: impl FnOnce() + Send) {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .stack_size(8 << 20)
+        .build()
+        .expect("a thread pool for the benches")
+        .install(work);
+}
+
+/// A bench `main` that pins the threads, then runs the criterion groups as a worker of a
+/// rayon pool of that many threads, as the chapter binaries run.
 #[macro_export]
 macro_rules! bench_main {
     ($($group:path),+ $(,)?) => {
         fn main() {
-            $crate::pin_threads();
-            $($group();)+
+            let threads = $crate::pin_threads();
+            $crate::in_pool(threads, || {
+                $($group();)+
+            });
             criterion::Criterion::default().configure_from_args().final_summary();
         }
     };

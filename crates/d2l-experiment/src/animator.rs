@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::checkpoint;
 use crate::run_dir::RunDir;
 
-/// A [`Reporter`] that keeps the run's records and checkpoint up to date.
+/// A [`Reporter`] that keeps the run's records and checkpoint up to date. The files are
+/// written by a thread of their own, in order, so that drawing the figure and syncing files
+/// to disk do not hold up training; [`Animator::finish`] waits for the last of them.
 pub struct Animator {
     run: RunDir,
     figure: String,
@@ -21,11 +23,61 @@ pub struct Animator {
     history: Vec<EpochMetrics>,
     timings: Vec<Timing>,
     params: Vec<(String, Var)>,
+    writer: Writer,
+}
+
+/// A file-writing job of the [`Writer`].
+type Job = Box<dyn FnOnce() -> anyhow::Result<()> + Send>;
+
+/// One thread that runs file-writing jobs in the order they come, and keeps the first error.
+struct Writer {
+    jobs: Option<std::sync::mpsc::Sender<Job>>,
+    thread: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl Writer {
+    fn start() -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("d2l-records".into())
+            .spawn(move || {
+                // After a failure the later jobs are skipped: the records stop at a whole
+                // epoch, and the error ends the run.
+                queue.into_iter().try_for_each(|job| job())
+            })
+            .ok();
+        Self {
+            jobs: thread.as_ref().map(|_| jobs),
+            thread,
+        }
+    }
+
+    /// Runs `job` on the writer thread (or here, when there is none).
+    fn send(&mut self, job: Job) -> anyhow::Result<()> {
+        match &self.jobs {
+            Some(jobs) => match jobs.send(job) {
+                Ok(()) => Ok(()),
+                // The thread ended on an error: report it.
+                Err(_) => self.finish(),
+            },
+            None => job(),
+        }
+    }
+
+    /// Waits for every job sent so far; the first error, if any.
+    fn finish(&mut self) -> anyhow::Result<()> {
+        self.jobs = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => anyhow::bail!("the thread writing the run's records failed"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// One row of `timings.csv`. Kept apart from `metrics.csv`, which holds only what the seed
 /// decides.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Timing {
     epoch: usize,
     seconds: f64,
@@ -44,7 +96,14 @@ impl Animator {
             history: Vec::new(),
             timings: Vec::new(),
             params: Vec::new(),
+            writer: Writer::start(),
         }
+    }
+
+    /// Waits until every record and checkpoint sent so far is on disk; the first error
+    /// writing them, if any.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        self.writer.finish()
     }
 
     /// The epochs recorded so far.
@@ -58,11 +117,17 @@ impl Animator {
         (n > 0).then(|| self.timings.iter().map(|t| t.seconds).sum::<f64>() / n as f64)
     }
 
-    fn record(&self) -> anyhow::Result<()> {
-        self.run.write_csv("metrics.csv", &self.history)?;
-        self.run.write_csv("timings.csv", &self.timings)?;
-        training_figure(&self.history, self.num_epochs).save(self.run.file(&self.figure))?;
-        Ok(())
+    /// Sends the writing of `metrics.csv`, `timings.csv` and the figure, as they are now.
+    fn record(&mut self) -> anyhow::Result<()> {
+        let (run, figure) = (self.run.clone(), self.run.file(&self.figure));
+        let (history, timings, num_epochs) =
+            (self.history.clone(), self.timings.clone(), self.num_epochs);
+        self.writer.send(Box::new(move || {
+            run.write_csv("metrics.csv", &history)?;
+            run.write_csv("timings.csv", &timings)?;
+            training_figure(&history, num_epochs).save(figure)?;
+            Ok(())
+        }))
     }
 
     /// The checkpoint in the run folder, loaded into the model's parameters, and the rows of
@@ -127,11 +192,15 @@ impl Reporter for Animator {
     }
 
     fn on_checkpoint(&mut self, state: &TrainState) -> d2l_core::Result<()> {
+        // The parameters as they are now, encoded here; written by the writer thread.
         let bytes = checkpoint::encode(&self.params, Some(state)).map_err(report)?;
-        self.run
-            .write_bytes(checkpoint::FILE, &bytes)
-            .map_err(report)?;
-        Ok(())
+        let run = self.run.clone();
+        self.writer
+            .send(Box::new(move || {
+                run.write_bytes(checkpoint::FILE, &bytes)?;
+                Ok(())
+            }))
+            .map_err(report)
     }
 }
 

@@ -107,7 +107,9 @@ impl<D: ImageData> ClassifierRun<'_, D> {
             Animator::new(self.run.dir.clone(), "training", self.run.resuming),
         );
         let result = train(&mut reporter);
-        let (display, animator) = reporter;
+        let (display, mut animator) = reporter;
+        // Every record of the finished epochs on disk before the summary says so.
+        animator.finish()?;
         let lines = match result {
             Ok((net, summary)) => self.finish(&net, &summary, animator.seconds_per_epoch())?,
             Err(d2l_core::Error::Stopped { epoch, batch }) => {
@@ -287,9 +289,9 @@ impl Chapter {
     ) -> std::process::ExitCode
     where
         D: ImageData,
-        A: clap::Args + Serialize + Validate,
+        A: clap::Args + Serialize + Validate + Send,
         M: Classifier,
-        F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()>,
+        F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()> + Send,
     {
         self.resumable().main(|args: WithData<A>, run: &Run| {
             let mut data = D::load(args.data.data_dir.as_deref(), &run.device)?;

@@ -10,7 +10,7 @@
 //! | [`classifier`] | the Fashion-MNIST chapters: data, training with records, checkpoint, `--eval-only`, `predict_ch3` |
 //! | [`args`] | the shared flags (`--threads`, `--device`, `--out`, `--quiet`) and the data flags |
 //! | [`checkpoint`] | `model.safetensors`: parameters and the training state `--resume` continues from |
-//! | [`run_dir`] | the run folder and its atomic JSON, CSV and safetensors files |
+//! | [`run_dir`] | the run folder, its lock, and its atomic JSON, CSV and byte files |
 //! | [`record`] | `config.json`: hyperparameters, device, threads, CPU, versions |
 //! | [`display`] | how progress shows: the dashboard, plain lines, or nothing |
 //! | [`dashboard`] | the live training dashboard in the terminal (ratatui) |

@@ -14,8 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use candle_core::{Tensor, Var};
-use d2l_plot::file::{write_atomic, write_atomic_with};
+use d2l_plot::file::write_atomic;
 use serde::Serialize;
 
 use crate::exit::InputError;
@@ -165,30 +164,6 @@ impl RunDir {
         let bytes = writer.into_inner()?;
         self.write_bytes(name, &bytes)
     }
-
-    /// Saves named parameters as safetensors to `name`, atomically.
-    pub fn write_safetensors(
-        &self,
-        name: &str,
-        params: &[(String, Var)],
-    ) -> anyhow::Result<PathBuf> {
-        let target = self.file(name);
-        let tensors: Vec<(&str, Tensor)> = params
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_tensor().clone()))
-            .collect();
-        write_atomic_with(&target, |file| {
-            let bytes = safetensors_bytes(&tensors).map_err(std::io::Error::other)?;
-            std::io::Write::write_all(file, &bytes)
-        })?;
-        Ok(target)
-    }
-}
-
-/// The safetensors encoding of named tensors.
-fn safetensors_bytes(tensors: &[(&str, Tensor)]) -> candle_core::Result<Vec<u8>> {
-    let views = tensors.iter().map(|(n, t)| (*n, t));
-    safetensors::serialize(views, None).map_err(candle_core::Error::wrap)
 }
 
 #[cfg(test)]

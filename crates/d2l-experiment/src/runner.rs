@@ -29,8 +29,8 @@
 //! }
 //! ```
 
-use std::cell::RefCell;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use anyhow::Context;
 use candle_core::Device;
@@ -85,7 +85,8 @@ pub struct Run {
     /// `--resume`: this run continues the one recorded in its folder.
     pub resuming: bool,
     chapter: &'static str,
-    config: RefCell<serde_json::Value>,
+    config: Mutex<serde_json::Value>,
+    threads: usize,
 }
 
 impl Run {
@@ -122,7 +123,7 @@ impl Run {
 
     /// The hyperparameters as `name value` pairs, for the dashboard.
     fn settings(&self) -> Vec<(String, String)> {
-        let config = self.config.borrow();
+        let config = self.config.lock().unwrap_or_else(|e| e.into_inner());
         let Some(fields) = config["config"].as_object() else {
             return Vec::new();
         };
@@ -139,7 +140,7 @@ impl Run {
     /// Adds `key: value` to the run's `config.json` (for facts known only after start-up,
     /// such as the data folder that was found).
     pub fn record<T: Serialize>(&self, key: &str, value: &T) -> anyhow::Result<()> {
-        let mut config = self.config.borrow_mut();
+        let mut config = self.config.lock().unwrap_or_else(|e| e.into_inner());
         config[key] = serde_json::to_value(value)?;
         self.dir.write_json("config.json", &*config)?;
         Ok(())
@@ -211,8 +212,8 @@ impl Chapter {
     /// the exit status: 0, 1, or 2 for the user's input.
     pub fn main<A, F>(self, body: F) -> ExitCode
     where
-        A: Args + Serialize + Validate,
-        F: FnOnce(A, &Run) -> anyhow::Result<()>,
+        A: Args + Serialize + Validate + Send,
+        F: FnOnce(A, &Run) -> anyhow::Result<()> + Send,
     {
         default_sigpipe();
         let command = CommonArgs::augment_args(A::augment_args(Command::new(self.name)))
@@ -236,7 +237,7 @@ impl Chapter {
                 }
                 None => self.start(&args, &common)?,
             };
-            body(args, &run).map_err(|e| run.fail(e))?;
+            in_pool(run.threads, || body(args, &run)).map_err(|e| run.fail(e))?;
             println!("wrote {}", run.dir.path().display());
             Ok(())
         })();
@@ -334,8 +335,16 @@ impl Chapter {
         };
         // candle's own matrix products read the thread count from the environment (and parse
         // /proc/cpuinfo on every product when it is unset).
+        // candle's element-wise operations have a thread pool of their own whose workers spin
+        // between operations: with a second core's worth of spinning beside the training
+        // thread and the product workers, two threads ran no faster than one. Its documented
+        // knob, CANDLE_NUM_THREADS=1, gives it no workers (those operations are memory-bound
+        // and small here).
         // SAFETY: this runs at start-up, before the program has started any other thread.
-        unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+        unsafe {
+            std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+            std::env::set_var("CANDLE_NUM_THREADS", "1");
+        }
         d2l_core::ops::set_num_threads(threads);
         Ok(threads)
     }
@@ -359,26 +368,26 @@ impl Chapter {
         })
         .context("recording the configuration")?;
         dir.write_json("config.json", &config)?;
-        Ok(self.run(dir, device, common, config, false))
+        Ok(self.run(dir, device, (common, threads), config, false))
     }
 
     /// Takes back the folder of an interrupted run, on the threads it ran with, keeping its
     /// `config.json`.
     fn resume(&self, common: &CommonArgs, config: serde_json::Value) -> anyhow::Result<Run> {
-        self.pin_threads(common)?;
+        let threads = self.pin_threads(common)?;
         let out = common
             .out
             .clone()
             .context("a resumed run names its folder")?;
         let dir = RunDir::resume(out)?;
-        Ok(self.run(dir, common.device.device(), common, config, true))
+        Ok(self.run(dir, common.device.device(), (common, threads), config, true))
     }
 
     fn run(
         &self,
         dir: RunDir,
         device: Device,
-        common: &CommonArgs,
+        (common, threads): (&CommonArgs, usize),
         config: serde_json::Value,
         resuming: bool,
     ) -> Run {
@@ -389,8 +398,27 @@ impl Chapter {
             wait: !common.no_wait,
             resuming,
             chapter: self.name,
-            config: RefCell::new(config),
+            config: Mutex::new(config),
+            threads,
         }
+    }
+}
+
+/// Runs `work` as a worker of a rayon pool of `threads` threads, so that the matrix products
+/// of the run (gemm's `Parallelism::Rayon`) split their work between this thread and the
+/// pool's other workers. Outside a pool, the calling thread would wait while `threads` other
+/// workers computed, and their spinning between products would take cores from it.
+fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        // The main thread's stack size: candle's backward pass walks the graph recursively.
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("d2l-worker-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        // No threads to be had: the run still goes on, on this thread alone.
+        Err(_) => work(),
     }
 }
 

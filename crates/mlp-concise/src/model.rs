@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use candle_core::{Device, Module, Tensor, Var};
 use candle_nn::{Activation, Linear, Sequential};
 use d2l_core::classifier::{Classifier, named_tensor};
+use d2l_core::ops::linear_layer;
 use d2l_core::rng::{self, SeededRng};
 use d2l_core::{Error, Result, init};
 
@@ -67,10 +68,10 @@ impl MlpConcise {
         for (k, (w, b)) in layers.into_iter().enumerate() {
             let (w, b) = (Var::from_tensor(&w)?, Var::from_tensor(&b)?);
             // The layer shares storage with the Vars, so optimizer updates reach it.
-            net = net.add(Linear::new(
-                w.as_tensor().clone(),
-                Some(b.as_tensor().clone()),
-            ));
+            let layer = Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
+            // candle-nn's `layer.forward(x)`, through the core's fast op (the bias inside the
+            // product, no gradient for the input images).
+            net = net.add_fn(move |x| linear_layer(&layer, x));
             if k < last {
                 net = net.add(Activation::Relu);
             }

@@ -1,9 +1,17 @@
 #!/usr/bin/env python3
-"""The book's section 4.2 experiment in PyTorch, timed per epoch, for the side-by-side with
-d2l-rs (benches/reference/compare.sh). Same model (784-256-10, N(0, 0.01^2) weights, zero
-biases, max(X, 0)), loss (per-example cross-entropy, mean for SGD), optimizer
-(torch.optim.SGD, lr 0.1), batch 256; each epoch = training pass + test-accuracy pass, as in
-the book's train_ch3.
+"""The book's Fashion-MNIST experiments in PyTorch, the book's own code, timed per epoch for
+the side-by-side with d2l-rs (benches/reference/compare.sh):
+
+  --exp scratch  section 4.2: 784-256-10 from scratch, N(0, 0.01^2) weights, zero biases,
+                 max(X, 0), lr 0.1 (--num-hiddens, --num-layers as in d2l-rs);
+  --exp concise  section 4.3: nn.Sequential(Flatten, Linear, ReLU, Linear), N(0, 0.01^2)
+                 weights, lr 0.1;
+  --exp dropout  section 4.6: the scratch Net (784-256-256-10, PyTorch's default init,
+                 dropout_layer 0.2 / 0.5 with torch.rand masks), lr 0.5.
+
+All: per-example cross-entropy (mean for SGD), torch.optim.SGD, batch 256; each epoch is
+the training pass plus the test-accuracy pass, as in the book's train_ch3, timed as one
+(d2l-rs's timings.csv times the same span).
 
 Two input pipelines:
   resident   - both splits decoded once into float tensors; each epoch shuffles with
@@ -43,6 +51,9 @@ class ToTensorDataset(torch.utils.data.Dataset):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", default=os.path.join(os.path.dirname(__file__), "../../datasets/fashion-mnist"))
+    ap.add_argument("--exp", choices=["scratch", "concise", "dropout"], default="scratch")
+    ap.add_argument("--num-hiddens", type=int, default=256)
+    ap.add_argument("--num-layers", type=int, default=1)
     ap.add_argument("--pipeline", choices=["resident", "dataloader"], default="resident")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
@@ -54,17 +65,69 @@ def main():
     tr_x, tr_y = read_idx(f"{d}/train-images-idx3-ubyte.gz"), read_idx(f"{d}/train-labels-idx1-ubyte.gz")
     te_x, te_y = read_idx(f"{d}/t10k-images-idx3-ubyte.gz"), read_idx(f"{d}/t10k-labels-idx1-ubyte.gz")
 
-    W1 = nn.Parameter(torch.randn(784, 256) * 0.01)
-    b1 = nn.Parameter(torch.zeros(256))
-    W2 = nn.Parameter(torch.randn(256, 10) * 0.01)
-    b2 = nn.Parameter(torch.zeros(10))
+    widths = [784] + [args.num_hiddens] * args.num_layers + [10]
+    if args.exp == "scratch":
+        params = []
+        for fan_in, fan_out in zip(widths, widths[1:]):
+            params += [nn.Parameter(torch.randn(fan_in, fan_out) * 0.01), nn.Parameter(torch.zeros(fan_out))]
 
-    def net(X):
-        H = torch.max(X.reshape(-1, 784) @ W1 + b1, torch.zeros(1))
-        return H @ W2 + b2
+        def relu(X):
+            return torch.max(X, torch.zeros_like(X))
+
+        def net(X):
+            H = X.reshape(-1, 784)
+            for k in range(0, len(params) - 2, 2):
+                H = relu(H @ params[k] + params[k + 1])
+            return H @ params[-2] + params[-1]
+
+        lr = 0.1
+    elif args.exp == "concise":
+        layers = [nn.Flatten()]
+        for fan_in, fan_out in zip(widths, widths[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        net = nn.Sequential(*layers[:-1])
+
+        def init_weights(m):
+            if type(m) == nn.Linear:
+                nn.init.normal_(m.weight, std=0.01)
+
+        net.apply(init_weights)
+        params = list(net.parameters())
+        lr = 0.1
+    else:
+        def dropout_layer(X, dropout):
+            assert 0 <= dropout <= 1
+            if dropout == 1:
+                return torch.zeros_like(X)
+            if dropout == 0:
+                return X
+            mask = (torch.rand(X.shape) > dropout).float()
+            return mask * X / (1.0 - dropout)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lin1 = nn.Linear(784, 256)
+                self.lin2 = nn.Linear(256, 256)
+                self.lin3 = nn.Linear(256, 10)
+                self.relu = nn.ReLU()
+
+            def forward(self, X):
+                H1 = self.relu(self.lin1(X.reshape((-1, 784))))
+                if self.training:
+                    H1 = dropout_layer(H1, 0.2)
+                H2 = self.relu(self.lin2(H1))
+                if self.training:
+                    H2 = dropout_layer(H2, 0.5)
+                return self.lin3(H2)
+
+        net = Net()
+        params = list(net.parameters())
+        lr = 0.5
 
     loss = nn.CrossEntropyLoss(reduction="none")
-    opt = torch.optim.SGD([W1, b1, W2, b2], lr=0.1)
+    opt = torch.optim.SGD(params, lr=lr)
+    train_mode = getattr(net, "train", lambda mode=True: None)
 
     if args.pipeline == "resident":
         Xtr = torch.from_numpy(tr_x.reshape(-1, 784).astype(np.float32) / 255)
@@ -91,6 +154,7 @@ def main():
     for epoch in range(args.epochs):
         start = time.perf_counter()
         total_loss = correct = n = 0.0
+        train_mode(True)
         for X, y in train_batches():
             y_hat = net(X)
             l = loss(y_hat, y)
@@ -100,6 +164,7 @@ def main():
             total_loss += float(l.detach().sum())
             correct += float((y_hat.argmax(1) == y).sum())
             n += len(y)
+        train_mode(False)
         with torch.no_grad():
             hits = total = 0
             for X, y in test_batches():
@@ -107,7 +172,7 @@ def main():
                 total += len(y)
         times.append(time.perf_counter() - start)
         last = {"train_loss": total_loss / n, "train_acc": correct / n, "test_acc": hits / total}
-    print(json.dumps({"impl": "pytorch", "torch": torch.__version__, "pipeline": args.pipeline,
+    print(json.dumps({"impl": "pytorch", "exp": args.exp, "torch": torch.__version__, "pipeline": args.pipeline,
                       "threads": args.threads, "seconds_per_epoch": times, **last}))
 
 
