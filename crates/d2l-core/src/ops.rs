@@ -9,6 +9,7 @@
 //!   it, a third of the FLOPs of a 784-256-10 training step. The bias gradient is a product
 //!   with a row of ones instead of a strided column sum.
 //! - [`linear_layer`]: the same for a candle-nn [`Linear`] layer (weight `(out, in)`).
+//! - [`relu`]: `nn.ReLU()`, one pass forward and one backward.
 //! - [`maximum`]: the elementwise maximum of two tensors, `torch.max(X, A)` (the book's
 //!   hand-written ReLU is `max(X, 0)`). Its backward pass is one fused loop, where candle's
 //!   own `maximum` takes a dozen tensor operations, and it computes no gradient for an
@@ -46,6 +47,13 @@ pub fn linear_layer(layer: &Linear, x: &Tensor) -> candle_core::Result<Tensor> {
         Some(b) => linear(x, &layer.weight().t()?, b),
         None => candle_core::Module::forward(layer, x),
     }
+}
+
+/// `nn.ReLU()`: `max(x, 0)` elementwise for an f32 tensor, in one pass, with a one-pass
+/// backward that passes the gradient where `x > 0` (PyTorch's choice at 0; candle's own
+/// `relu` passes it at 0 too, and takes several tensor operations for it).
+pub fn relu(x: &Tensor) -> candle_core::Result<Tensor> {
+    x.contiguous()?.apply_op1(Relu)
 }
 
 /// `torch.max(a, b)`: the elementwise maximum of two f32 tensors of the same shape. The
@@ -230,6 +238,57 @@ impl CustomOp3 for Linear3 {
             None
         };
         Ok((dx, Some(dw), Some(db)))
+    }
+}
+
+/// The op behind [`relu`].
+struct Relu;
+
+impl candle_core::CustomOp1 for Relu {
+    fn name(&self) -> &'static str {
+        "d2l-relu"
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (x, _) = same_shape_f32((s, l), (s, l), "relu")?;
+        let out = x.iter().map(|&v| if v > 0.0 { v } else { 0.0 }).collect();
+        Ok((CpuStorage::F32(out), l.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        _x: &Tensor,
+        res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<Option<Tensor>> {
+        let g = grad_res.contiguous()?;
+        res.apply_op2_no_bwd(&g, &ReluGrad).map(Some)
+    }
+}
+
+/// The gradient of [`relu`] from its output `y` (positive exactly where `x > 0`) and the
+/// incoming gradient `g`.
+struct ReluGrad;
+
+impl CustomOp2 for ReluGrad {
+    fn name(&self) -> &'static str {
+        "d2l-relu-grad"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (y, g) = same_shape_f32((s1, l1), (s2, l2), "relu backward")?;
+        let out = y
+            .iter()
+            .zip(g)
+            .map(|(&y, &g)| if y > 0.0 { g } else { 0.0 })
+            .collect();
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
 

@@ -1,7 +1,7 @@
 //! The fast operations against candle's autograd of the plain composition.
 
 use candle_core::{Device, Tensor, Var};
-use d2l_core::ops::{linear, maximum};
+use d2l_core::ops::{linear, maximum, relu};
 use d2l_core::rng;
 
 fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
@@ -102,5 +102,39 @@ fn maximum_matches_candles_maximum_with_its_gradients() {
     assert_eq!(
         g.get(&tie).unwrap().to_vec1::<f32>().unwrap(),
         [0.5, 1.0, 0.0]
+    );
+}
+
+#[test]
+fn relu_matches_candles_relu_with_its_gradient() {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(2);
+    // Normal draws are never exactly 0, where PyTorch (and this op) pass no gradient and
+    // candle's relu passes it.
+    let x = Var::from_tensor(&rng::normal(&mut r, (64, 33), 0.0, 1.0, &d).unwrap()).unwrap();
+    let weights = rng::normal(&mut r, (64, 33), 0.0, 1.0, &d).unwrap();
+    let plain = x.as_tensor().relu().unwrap();
+    let fast = relu(x.as_tensor()).unwrap();
+    assert_eq!(max_diff(&plain, &fast), 0.0);
+    let grad = |y: &Tensor| {
+        let g = (y * &weights)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap();
+        g.get(&x).unwrap().clone()
+    };
+    assert_eq!(max_diff(&grad(&plain), &grad(&fast)), 0.0);
+    let at_zero = Var::new(&[0f32, 1.0, -1.0], &d).unwrap();
+    let g = relu(at_zero.as_tensor())
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert_eq!(
+        g.get(&at_zero).unwrap().to_vec1::<f32>().unwrap(),
+        [0.0, 1.0, 0.0]
     );
 }

@@ -9,6 +9,7 @@
 use candle_nn::Optimizer;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::metrics::evaluate_accuracy;
+use d2l_core::optim::{Sgd, SgdConfig};
 use d2l_core::train::Reporter;
 use d2l_core::{Result, loss, train};
 use d2l_plot::{LegendPosition, LinePlot, Scale};
@@ -121,7 +122,14 @@ pub fn compare_with_without(
         };
         let net = build(&c, variant, data.device())?;
         let (mut train_iter, mut test_iter) = data.loaders(c.batch_size, c.seed.wrapping_add(1))?;
-        let mut sgd = candle_nn::SGD::new(net.parameters(), c.lr)?;
+        // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
+        let mut sgd = Sgd::new(
+            net.parameters(),
+            SgdConfig {
+                lr: c.lr,
+                weight_decay: 0.0,
+            },
+        )?;
         for epoch in 1..=c.num_epochs {
             let (train_loss, train_acc) = train::train_epoch(
                 &net,

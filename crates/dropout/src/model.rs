@@ -8,7 +8,7 @@ use candle_core::{Device, ModuleT, Tensor, Var};
 use candle_nn::Linear;
 use d2l_core::classifier::{Classifier, named_tensor};
 use d2l_core::dropout::dropout_layer;
-use d2l_core::ops::linear_layer;
+use d2l_core::ops::{linear_layer, relu};
 use d2l_core::rng::{self, RngState, SeededRng};
 use d2l_core::{Result, init};
 
@@ -117,12 +117,13 @@ impl DropoutMlp {
     /// returns `[H1, H2, out]`. Dropout applies only while `training`.
     // ANCHOR: forward
     pub fn forward_all(&self, x: &Tensor, training: bool) -> Result<[Tensor; 3]> {
-        // `linear_layer(&self.lin1, X)` is the book's `self.lin1(X)` (see d2l_core::ops).
-        let mut h1 = linear_layer(&self.lin1, &x.flatten_from(1)?)?.relu()?;
+        // `linear_layer(&self.lin1, X)` is the book's `self.lin1(X)` and `relu` its
+        // `self.relu` (see d2l_core::ops).
+        let mut h1 = relu(&linear_layer(&self.lin1, &x.flatten_from(1)?)?)?;
         if training {
             h1 = dropout_layer(&h1, self.dropout1, &mut self.masks(0))?;
         }
-        let mut h2 = linear_layer(&self.lin2, &h1)?.relu()?;
+        let mut h2 = relu(&linear_layer(&self.lin2, &h1)?)?;
         if training {
             h2 = dropout_layer(&h2, self.dropout2, &mut self.masks(1))?;
         }

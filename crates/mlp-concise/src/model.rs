@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 
 use candle_core::{Device, Module, Tensor, Var};
-use candle_nn::{Activation, Linear, Sequential};
+use candle_nn::{Linear, Sequential};
 use d2l_core::classifier::{Classifier, named_tensor};
-use d2l_core::ops::linear_layer;
+use d2l_core::ops::{linear_layer, relu};
 use d2l_core::rng::{self, SeededRng};
 use d2l_core::{Error, Result, init};
 
@@ -73,7 +73,8 @@ impl MlpConcise {
             // product, no gradient for the input images).
             net = net.add_fn(move |x| linear_layer(&layer, x));
             if k < last {
-                net = net.add(Activation::Relu);
+                // `nn.ReLU()`, through the core's one-pass op.
+                net = net.add_fn(relu);
             }
             let i = layer_index(k);
             params.push((format!("{i}.weight"), w));
