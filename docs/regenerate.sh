@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/src/generated
 cargo build --release --workspace --bins
-rm -rf "$out"
+# (performance.md beside the chapters' folders is written by benches/reference/compare.sh.)
 for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout numerical-stability custom-layers; do
     extra=(--seed 0)
     case "$chapter" in
@@ -14,6 +14,7 @@ for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection
         weight-decay) extra+=(--sweep) ;;
     esac
     echo "== $chapter"
+    rm -rf "${out:?}/$chapter"
     "target/release/$chapter" --out "$out/$chapter" "${extra[@]}" > "$out.$chapter.log" 2>&1 || { cat "$out.$chapter.log"; exit 1; }
     mv "$out.$chapter.log" "$out/$chapter/stdout.txt"
 done
