@@ -194,6 +194,11 @@ impl Sgd {
         Ok(Self { groups, lr })
     }
 
+    /// The book's `torch.optim.SGD(params, lr=lr)`: one group, no weight decay.
+    pub fn with_lr(params: Vec<Var>, lr: f64) -> Result<Self> {
+        Self::with_groups(vec![ParamGroup::new(params, 0.0)], lr)
+    }
+
     /// The parameter groups.
     pub fn groups(&self) -> &[ParamGroup] {
         &self.groups

@@ -6,10 +6,9 @@
 //!   epochs, recording the train/test accuracy gap and the variance of each hidden layer's
 //!   activations (in training mode, so with the dropout noise) after every epoch.
 
-use candle_nn::Optimizer;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::metrics::evaluate_accuracy;
-use d2l_core::optim::{Sgd, SgdConfig};
+use d2l_core::optim::Sgd;
 use d2l_core::train::Reporter;
 use d2l_core::{Result, loss, train};
 use d2l_plot::{LegendPosition, LinePlot, Scale};
@@ -123,13 +122,7 @@ pub fn compare_with_without(
         let net = build(&c, variant, data.device())?;
         let (mut train_iter, mut test_iter) = data.loaders(c.batch_size, c.seed.wrapping_add(1))?;
         // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
-        let mut sgd = Sgd::new(
-            net.parameters(),
-            SgdConfig {
-                lr: c.lr,
-                weight_decay: 0.0,
-            },
-        )?;
+        let mut sgd = Sgd::with_lr(net.parameters(), c.lr)?;
         for epoch in 1..=c.num_epochs {
             let (train_loss, train_acc) = train::train_epoch(
                 &net,

@@ -23,9 +23,8 @@
 pub mod model;
 
 use candle_core::Device;
-use candle_nn::Optimizer;
 use d2l_core::classifier::{Classifier, Summary};
-use d2l_core::optim::{Sgd, SgdConfig};
+use d2l_core::optim::Sgd;
 use d2l_core::train::{Reporter, train_classifier};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss, rng};
@@ -124,13 +123,7 @@ pub fn run<R: Reporter + ?Sized>(
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
     // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
-    let mut sgd = Sgd::new(
-        net.parameters(),
-        SgdConfig {
-            lr: config.lr,
-            weight_decay: 0.0,
-        },
-    )?;
+    let mut sgd = Sgd::with_lr(net.parameters(), config.lr)?;
     let history = train_classifier(
         &net,
         &mut train_iter,
