@@ -57,7 +57,8 @@ pub enum Error {
     /// The loss became NaN, infinite or exploded: training diverged.
     #[error(
         "training diverged at epoch {epoch}, batch {batch}: the mean loss is {loss:.4e} \
-         (NaN, infinite, or exploded). Try a smaller learning rate (this run used {lr})"
+         (NaN, infinite, or exploded). {}",
+        advice(.epoch, .batch, .lr)
     )]
     Diverged {
         /// 1-based epoch.
@@ -84,6 +85,18 @@ pub enum Error {
     /// An error from candle (tensor shapes, dtypes, devices, ...).
     #[error(transparent)]
     Candle(#[from] candle_core::Error),
+}
+
+/// What to try after a divergence: the first batch's loss comes before any update, so there
+/// the initialisation is to blame, not the learning rate.
+fn advice(epoch: &usize, batch: &usize, lr: &f64) -> String {
+    if (*epoch, *batch) == (1, 1) {
+        "The initial parameters already give it, before any update: use a smaller \
+         initialisation (e.g. a smaller --sigma)"
+            .into()
+    } else {
+        format!("Try a smaller learning rate (this run used {lr})")
+    }
 }
 
 /// `Result` with [`Error`].

@@ -165,3 +165,16 @@ fn resume_continues_only_an_unfinished_run_of_this_chapter_with_its_own_flags() 
         "{stderr}"
     );
 }
+
+#[test]
+fn a_loss_that_is_bad_before_any_update_blames_the_initialisation_not_the_learning_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let (code, stderr) = mlp(&["--sigma", "1e30", "--quiet", "--out", s(&out)]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("before any update") && stderr.contains("--sigma"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("smaller learning rate"), "{stderr}");
+}
