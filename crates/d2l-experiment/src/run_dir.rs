@@ -193,6 +193,18 @@ mod tests {
         RunDir::create(&empty, false).unwrap();
     }
 
+    #[test]
+    fn default_folders_of_two_processes_never_collide() {
+        let path = RunDir::default_path("mlp-scratch");
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(path.starts_with("runs/mlp-scratch"), "{path:?}");
+        // The process id after the timestamp: two runs started in the same millisecond differ.
+        assert!(
+            name.ends_with(&format!("-{}", std::process::id())),
+            "{name}"
+        );
+    }
+
     #[derive(Serialize)]
     struct Row {
         label: &'static str,

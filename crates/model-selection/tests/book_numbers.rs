@@ -147,3 +147,16 @@ fn sizes_beyond_the_machine_are_refused_before_any_work() {
     assert_eq!(result.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("of memory"), "{stderr}");
 }
+
+#[test]
+fn a_zero_flag_is_named_as_given() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_model-selection"))
+        .args(["--overfit-epochs", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: overfit_epochs must be at least 1, got 0"
+    );
+}
