@@ -131,11 +131,12 @@ try {
       `4.4 ${fit.label} fit: losses in the browser ${last.train_loss.toExponential(5)} / ${last.test_loss.toExponential(5)}, native ${n?.train_loss?.toExponential(5)} / ${n?.test_loss?.toExponential(5)}`);
   }
 
-  // Speed: a full epoch in the browser against the native single-thread epoch.
-  const full = await trainInPage({ experiment: 'mlp-scratch', num_epochs: 1, train_examples: 60000 });
-  const fullNative = csv(join(native('mlp-scratch', ['--num-epochs', '1', '--threads', '1']), 'timings.csv'));
-  const ratio = full[0].seconds / fullNative[0].seconds;
-  check(ratio <= SPEED_BUDGET, `a 60 000-image epoch takes ${full[0].seconds.toFixed(2)} s in headless Chromium, ${fullNative[0].seconds.toFixed(2)} s natively on 1 thread: ${ratio.toFixed(2)}x (budget ${SPEED_BUDGET}x)`);
+  // Speed: a full epoch in the browser against the native single-thread epoch, each the
+  // second of two (the first includes the WebAssembly compiler's warm-up).
+  const full = (await trainInPage({ experiment: 'mlp-scratch', num_epochs: 2, train_examples: 60000 })).at(-1);
+  const fullNative = csv(join(native('mlp-scratch', ['--num-epochs', '2', '--threads', '1']), 'timings.csv')).at(-1);
+  const ratio = full.seconds / fullNative.seconds;
+  check(ratio <= SPEED_BUDGET, `a 60 000-image epoch takes ${full.seconds.toFixed(2)} s in headless Chromium, ${fullNative.seconds.toFixed(2)} s natively on 1 thread: ${ratio.toFixed(2)}x (budget ${SPEED_BUDGET}x)`);
   await page.screenshot({ path: join(LOG_DIR, 'playground-full-epoch.png'), fullPage: true });
 } finally {
   await browser.close();
