@@ -9,11 +9,14 @@ use serde::Serialize;
 
 use crate::{Config, Fit, MAX_DEGREE, PolyData, train};
 
-/// Final losses of one fit in a sweep.
+/// Final losses of one fit in a sweep (NaN, and `diverged`, when the fit diverged: the
+/// sweep records it and goes on).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct SweepPoint {
     /// The swept value (degree or number of training examples).
     pub x: usize,
+    /// The fit diverged.
+    pub diverged: bool,
     /// Final training loss.
     pub train_loss: f64,
     /// Final test loss.
@@ -33,13 +36,7 @@ pub fn loss_vs_degree(
                 num_features: degree + 1,
                 num_epochs,
             };
-            let (train_loss, test_loss) =
-                final_losses(&train(data, &fit, config, &mut ())?.records)?;
-            Ok(SweepPoint {
-                x: degree,
-                train_loss,
-                test_loss,
-            })
+            point(degree, train(data, &fit, config, &mut ()))
         })
         .collect()
 }
@@ -62,19 +59,30 @@ pub fn loss_vs_train_size(
                 num_features,
                 num_epochs,
             };
-            let (train_loss, test_loss) =
-                final_losses(&train(&data, &fit, config, &mut ())?.records)?;
-            Ok(SweepPoint {
-                x: n,
-                train_loss,
-                test_loss,
-            })
+            point(n, train(&data, &fit, config, &mut ()))
         })
         .collect()
 }
 
-/// Train and test loss against the swept value, log y (and log x for sizes).
+/// The sweep's point at `x` from the fit's outcome: its final losses, or diverged.
+fn point(x: usize, fit: Result<crate::FitResult>) -> Result<SweepPoint> {
+    let (diverged, (train_loss, test_loss)) = match fit {
+        Ok(fit) => (false, final_losses(&fit.records)?),
+        Err(d2l_core::Error::Diverged { .. }) => (true, (f64::NAN, f64::NAN)),
+        Err(e) => return Err(e),
+    };
+    Ok(SweepPoint {
+        x,
+        diverged,
+        train_loss,
+        test_loss,
+    })
+}
+
+/// Train and test loss against the swept value, log y (and log x for sizes), over the fits
+/// that did not diverge.
 pub fn sweep_figure(points: &[SweepPoint], xlabel: &str, xscale: Scale) -> LinePlot {
+    let points: Vec<&SweepPoint> = points.iter().filter(|p| !p.diverged).collect();
     let x: Vec<f64> = points.iter().map(|p| p.x as f64).collect();
     let train: Vec<f64> = points.iter().map(|p| p.train_loss).collect();
     let test: Vec<f64> = points.iter().map(|p| p.test_loss).collect();

@@ -160,3 +160,23 @@ fn a_zero_flag_is_named_as_given() {
         "error: overfit_epochs must be at least 1, got 0"
     );
 }
+
+#[test]
+fn a_diverging_fit_is_recorded_and_the_sweep_goes_on() {
+    // At lr 1 some of the fits blow up and others do not.
+    let data = PolyData::generate(0, &candle_core::Device::Cpu).unwrap();
+    let config = Config {
+        lr: 1.0,
+        ..Config::default()
+    };
+    let points = model_selection::exercises::loss_vs_degree(&data, 20, &config).unwrap();
+    assert_eq!(points.len(), 20);
+    assert!(points.iter().any(|p| p.diverged), "{points:?}");
+    assert!(points.iter().any(|p| !p.diverged), "{points:?}");
+    assert!(
+        points
+            .iter()
+            .filter(|p| p.diverged)
+            .all(|p| p.train_loss.is_nan())
+    );
+}

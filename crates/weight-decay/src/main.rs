@@ -124,6 +124,10 @@ fn main() -> ExitCode {
         if let Some(lambdas) = &args.sweep {
             let sweep = lambda_sweep(&data, Variant::Scratch, lambdas, config)?;
             for p in &sweep.points {
+                if p.diverged {
+                    println!("λ = {:>5}: diverged", p.lambda);
+                    continue;
+                }
                 println!(
                     "λ = {:>5}: ‖w‖ {:.4}  train {:.3e}  validation {:.3e}  test {:.3e}",
                     p.lambda, p.w_l2_norm, p.train_loss, p.validation_loss, p.test_loss

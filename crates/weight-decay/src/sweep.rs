@@ -11,11 +11,13 @@ use crate::{Config, Data, Variant, train};
 /// The book-suggested grid of λ values.
 pub const DEFAULT_LAMBDAS: [f64; 7] = [0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0];
 
-/// Final losses at one λ.
+/// Final losses at one λ (NaN, and `diverged`, when training at that λ diverged).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct LambdaPoint {
     /// λ.
     pub lambda: f64,
+    /// Training diverged at this λ: the sweep recorded it and went on.
+    pub diverged: bool,
     /// ‖w‖₂ after training.
     pub w_l2_norm: f64,
     /// Final training loss.
@@ -39,6 +41,7 @@ pub struct LambdaSweep {
 
 /// Trains `variant` at every λ and picks the one with the lowest validation loss. The
 /// validation set has `config.n_test` examples drawn independently of the train and test sets.
+/// A λ whose training diverges is recorded as diverged, and the sweep goes on.
 pub fn lambda_sweep(
     data: &Data,
     variant: Variant,
@@ -52,11 +55,25 @@ pub fn lambda_sweep(
     let validation = Data::generate(&validation_config, data.train.0.device())?.test;
     let mut points = Vec::with_capacity(lambdas.len());
     for &lambda in lambdas {
-        let run = train(data, variant, lambda, config, &mut ())?;
+        let run = match train(data, variant, lambda, config, &mut ()) {
+            Err(d2l_core::Error::Diverged { .. }) => {
+                points.push(LambdaPoint {
+                    lambda,
+                    diverged: true,
+                    w_l2_norm: f64::NAN,
+                    train_loss: f64::NAN,
+                    validation_loss: f64::NAN,
+                    test_loss: f64::NAN,
+                });
+                continue;
+            }
+            run => run?,
+        };
         let (train_loss, test_loss) = final_losses(&run.records)?;
         let validation_loss = run.loss_on(&validation.0, &validation.1)?;
         points.push(LambdaPoint {
             lambda,
+            diverged: false,
             w_l2_norm: run.w_l2_norm,
             train_loss,
             validation_loss,
@@ -65,9 +82,12 @@ pub fn lambda_sweep(
     }
     let best = points
         .iter()
+        .filter(|p| !p.diverged)
         .min_by(|a, b| a.validation_loss.total_cmp(&b.validation_loss))
         .copied()
-        .ok_or_else(|| d2l_core::Error::Empty("the λ sweep's values"))?;
+        .ok_or(d2l_core::Error::Empty(
+            "the λ sweep's values that trained without diverging",
+        ))?;
     Ok(LambdaSweep {
         points,
         chosen_lambda: best.lambda,
@@ -77,7 +97,11 @@ pub fn lambda_sweep(
 
 /// Train, validation and test loss against λ (log axes; λ = 0 is listed in the table only).
 pub fn lambda_figure(sweep: &LambdaSweep) -> LinePlot {
-    let pts: Vec<&LambdaPoint> = sweep.points.iter().filter(|p| p.lambda > 0.0).collect();
+    let pts: Vec<&LambdaPoint> = sweep
+        .points
+        .iter()
+        .filter(|p| p.lambda > 0.0 && !p.diverged)
+        .collect();
     let x: Vec<f64> = pts.iter().map(|p| p.lambda).collect();
     let col = |f: fn(&LambdaPoint) -> f64| pts.iter().map(|p| f(p)).collect::<Vec<f64>>();
     LinePlot::new()

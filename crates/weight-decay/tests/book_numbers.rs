@@ -94,6 +94,17 @@ fn the_lambda_sweep_prefers_regularisation_on_the_validation_set() {
 }
 
 #[test]
+fn a_diverging_lambda_is_recorded_and_the_sweep_goes_on() {
+    // At λ = 1000 the scratch update multiplies w by 1 − lr·λ = −2 every step.
+    let config = Config::default();
+    let data = Data::generate(&config, &candle_core::Device::Cpu).unwrap();
+    let sweep = lambda_sweep(&data, Variant::Scratch, &[1000.0, 3.0], &config).unwrap();
+    assert!(sweep.points[0].diverged && sweep.points[0].train_loss.is_nan());
+    assert!(!sweep.points[1].diverged);
+    assert_eq!(sweep.chosen_lambda, 3.0);
+}
+
+#[test]
 fn bad_flags_exit_2() {
     for (flags, message) in [
         (
