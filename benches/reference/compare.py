@@ -57,7 +57,7 @@ def torch_epoch(python, exp, threads, epochs):
     return statistics.median(json.loads(out)["seconds_per_epoch"])
 
 
-def epoch_flops(widths, dropout_net=False):
+def epoch_flops(widths):
     """FLOPs of one epoch: per training example, each layer's forward (2·in·out), its weight
     gradient (the same) and, beyond the first layer, its input gradient (the same again; the
     images need none); per test example, the forward."""

@@ -250,8 +250,10 @@ impl candle_core::CustomOp1 for Relu {
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (x, _) = same_shape_f32((s, l), (s, l), "relu")?;
-        let out = x.iter().map(|&v| if v > 0.0 { v } else { 0.0 }).collect();
+        let out = contiguous_f32(s, l, "relu")?
+            .iter()
+            .map(|&v| if v > 0.0 { v } else { 0.0 })
+            .collect();
         Ok((CpuStorage::F32(out), l.shape().clone()))
     }
 
@@ -292,6 +294,15 @@ impl CustomOp2 for ReluGrad {
     }
 }
 
+/// The data of a contiguous f32 tensor (`op` names it in errors).
+fn contiguous_f32<'a>(s: &'a CpuStorage, l: &Layout, op: &str) -> candle_core::Result<&'a [f32]> {
+    match (s, l.contiguous_offsets()) {
+        (CpuStorage::F32(v), Some((start, end))) => Ok(&v[start..end]),
+        (CpuStorage::F32(_), None) => candle_core::bail!("{op}: arguments must be contiguous"),
+        _ => candle_core::bail!("{op}: arguments must be f32"),
+    }
+}
+
 /// `a` and `b` as f32 slices of the same shape, contiguous.
 fn same_shape_f32<'a>(
     (s1, l1): (&'a CpuStorage, &Layout),
@@ -301,14 +312,7 @@ fn same_shape_f32<'a>(
     if l1.shape() != l2.shape() {
         candle_core::bail!("{op}: shapes {:?} and {:?} differ", l1.shape(), l2.shape());
     }
-    let slice = |s: &'a CpuStorage, l: &Layout| -> candle_core::Result<&'a [f32]> {
-        match (s, l.contiguous_offsets()) {
-            (CpuStorage::F32(v), Some((start, end))) => Ok(&v[start..end]),
-            (CpuStorage::F32(_), None) => candle_core::bail!("{op}: arguments must be contiguous"),
-            _ => candle_core::bail!("{op}: arguments must be f32"),
-        }
-    };
-    Ok((slice(s1, l1)?, slice(s2, l2)?))
+    Ok((contiguous_f32(s1, l1, op)?, contiguous_f32(s2, l2, op)?))
 }
 
 /// The op behind [`maximum`].

@@ -351,7 +351,6 @@ where
 /// Divergence over a whole run: an epoch whose mean training loss exceeds
 /// [`EXPLOSION_FACTOR`] times the first epoch's (floored at 1), which the check inside an
 /// epoch misses when the loss grows a little every epoch.
-#[derive(Default)]
 struct RunWatch {
     limit: Option<f64>,
 }
@@ -423,7 +422,7 @@ where
 {
     let mut records = Vec::new();
     reporter.on_start(num_epochs, train_iter.num_batches(), &[]);
-    let mut watch = RunWatch::default();
+    let mut watch = RunWatch::after(&[]);
     for epoch in 1..=num_epochs {
         let (train_loss, _) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
         watch.check(
