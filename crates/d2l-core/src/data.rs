@@ -4,7 +4,8 @@
 //! [`DataLoader`] walks it in minibatches: in a fresh random order every epoch when it shuffles
 //! (the order comes from its own [`SeededRng`]), in storage order otherwise. The last partial
 //! batch is kept, as PyTorch's `DataLoader` does by default. Batches are gathered with one
-//! `index_select` per tensor on the pre-loaded data: no per-sample work.
+//! `index_select` per tensor on the pre-loaded data: no per-sample work (on more than one
+//! thread, the rows of a large batch are copied by several).
 //!
 //! ```
 //! use candle_core::{Device, Tensor};
@@ -66,8 +67,12 @@ impl Dataset {
     /// The examples at `indices`, in that order.
     pub fn select(&self, indices: &[u32]) -> Result<Batch> {
         let idx = Tensor::from_slice(indices, indices.len(), self.x.device())?;
+        let x = match crate::parallel::gather_rows(&self.x, indices)? {
+            Some(x) => x,
+            None => self.x.index_select(&idx, 0)?,
+        };
         Ok(Batch {
-            x: self.x.index_select(&idx, 0)?,
+            x,
             y: self.y.index_select(&idx, 0)?,
         })
     }

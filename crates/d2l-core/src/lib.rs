@@ -39,6 +39,7 @@ pub mod loss;
 pub mod metrics;
 pub mod ops;
 pub mod optim;
+mod parallel;
 pub mod rng;
 pub mod train;
 pub mod validate;

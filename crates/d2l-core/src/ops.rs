@@ -37,14 +37,27 @@ use candle_nn::Linear;
 /// works) and a contiguous `b` `(n,)`, all f32. No gradient flows to `x` when `x` does not
 /// depend on a variable.
 pub fn linear(x: &Tensor, w: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
-    x.apply_op3(w, b, Linear3)
+    x.apply_op3(
+        w,
+        b,
+        Linear3 {
+            weight_out_in: false,
+        },
+    )
 }
 
-/// A candle-nn `Linear` layer applied with [`linear`]: `x @ weightᵀ + bias` (a layer without
-/// a bias falls back to candle's own forward).
+/// A candle-nn `Linear` layer applied as [`linear`] does: `x @ weightᵀ + bias` for its
+/// `(out, in)` weight, whose gradient comes out in that layout (no transposed copy to add up).
+/// A layer without a bias falls back to candle's own forward.
 pub fn linear_layer(layer: &Linear, x: &Tensor) -> candle_core::Result<Tensor> {
     match layer.bias() {
-        Some(b) => linear(x, &layer.weight().t()?, b),
+        Some(b) => x.apply_op3(
+            layer.weight(),
+            b,
+            Linear3 {
+                weight_out_in: true,
+            },
+        ),
         None => candle_core::Module::forward(layer, x),
     }
 }
@@ -65,8 +78,9 @@ pub fn maximum(a: &Tensor, b: &Tensor) -> candle_core::Result<Tensor> {
 
 /// Products with fewer multiply-adds than this run on one thread. (Measured on 2 cores, a
 /// 256×784×256 product, a training step's largest, takes 1.9× less time on two threads when
-/// the calling thread is one of the pool's workers, as in the chapter binaries.)
-pub const PARALLEL_MIN_MACS: usize = 1 << 20;
+/// the calling thread is one of the pool's workers, as in the chapter binaries; splitting the
+/// 256×256×10 products of the output layer as well still gains a little.)
+pub const PARALLEL_MIN_MACS: usize = 1 << 19;
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -105,6 +119,7 @@ fn gemm_into(
     // same order as on one thread, so results do not depend on the thread count.
     let threads = num_threads();
     let parallelism = if threads > 1 && m * n * k >= PARALLEL_MIN_MACS {
+        crate::parallel::keep_workers_warm();
         gemm::Parallelism::Rayon(threads)
     } else {
         gemm::Parallelism::None
@@ -178,9 +193,11 @@ fn f32_slice<'a>(s: &'a CpuStorage, l: &Layout, what: &str) -> candle_core::Resu
     }
 }
 
-/// The op behind [`linear`].
+/// The op behind [`linear`] (weight `(in, out)`) and [`linear_layer`] (weight `(out, in)`).
 #[derive(Clone, Copy, Debug)]
-struct Linear3;
+struct Linear3 {
+    weight_out_in: bool,
+}
 
 impl CustomOp3 for Linear3 {
     fn name(&self) -> &'static str {
@@ -197,7 +214,11 @@ impl CustomOp3 for Linear3 {
         l3: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (m, k) = l1.shape().dims2()?;
-        let (k2, n) = l2.shape().dims2()?;
+        let (k2, n, w_stride) = match (l2.shape().dims2()?, l2.stride()) {
+            ((n, k), &[s0, s1]) if self.weight_out_in => (k, n, [s1, s0]),
+            ((k, n), &[s0, s1]) => (k, n, [s0, s1]),
+            _ => candle_core::bail!("linear: the weight must be a matrix"),
+        };
         let nb = l3.shape().dims1()?;
         if k != k2 || nb != n {
             candle_core::bail!("linear: shapes ({m}, {k}) @ ({k2}, {n}) + ({nb},) do not match");
@@ -215,7 +236,7 @@ impl CustomOp3 for Linear3 {
         for _ in 0..m {
             dst.extend_from_slice(&b[..n]);
         }
-        gemm_into(&mut dst, true, (m, n, k), x, l1.stride(), w, l2.stride());
+        gemm_into(&mut dst, true, (m, n, k), x, l1.stride(), w, &w_stride);
         Ok((CpuStorage::F32(dst), Shape::from((m, n))))
     }
 
@@ -228,14 +249,18 @@ impl CustomOp3 for Linear3 {
         grad_res: &Tensor,
     ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>, Option<Tensor>)> {
         let g = grad_res.contiguous()?;
-        let dw = x.t()?.apply_op2_no_bwd(&g, &Gemm)?;
+        let dw = if self.weight_out_in {
+            g.t()?.apply_op2_no_bwd(x, &Gemm)?
+        } else {
+            x.t()?.apply_op2_no_bwd(&g, &Gemm)?
+        };
         let ones = Tensor::ones((1, g.dim(0)?), candle_core::DType::F32, g.device())?;
         let db = ones.apply_op2_no_bwd(&g, &Gemm)?.squeeze(0)?;
         // Data (a minibatch, or anything no variable depends on) needs no gradient.
-        let dx = if x.track_op() {
-            Some(g.apply_op2_no_bwd(&w.t()?, &Gemm)?)
-        } else {
-            None
+        let dx = match (x.track_op(), self.weight_out_in) {
+            (false, _) => None,
+            (true, true) => Some(g.apply_op2_no_bwd(w, &Gemm)?),
+            (true, false) => Some(g.apply_op2_no_bwd(&w.t()?, &Gemm)?),
         };
         Ok((dx, Some(dw), Some(db)))
     }

@@ -39,16 +39,18 @@ impl InplaceOp2 for ScaledUpdate {
         else {
             candle_core::bail!("scaled update: parameters and gradients must be contiguous");
         };
-        let (dst, src) = (&mut dst[d0..d1], &src[s0..s1]);
-        if self.keep == 1.0 {
-            dst.iter_mut()
-                .zip(src)
-                .for_each(|(d, s)| *d += self.scale * s);
-        } else {
-            dst.iter_mut()
-                .zip(src)
-                .for_each(|(d, s)| *d = self.keep * *d + self.scale * s);
-        }
+        let (keep, scale) = (self.keep, self.scale);
+        let src = &src[s0..s1];
+        crate::parallel::for_each_chunk(&mut dst[d0..d1], |offset, dst| {
+            let src = &src[offset..offset + dst.len()];
+            if keep == 1.0 {
+                dst.iter_mut().zip(src).for_each(|(d, s)| *d += scale * s);
+            } else {
+                dst.iter_mut()
+                    .zip(src)
+                    .for_each(|(d, s)| *d = keep * *d + scale * s);
+            }
+        });
         Ok(())
     }
 }

@@ -130,15 +130,24 @@ pub fn keep_mask(
 ) -> Result<Tensor> {
     let shape = shape.into();
     let drop = 1.0 - keep as f32;
-    let data: Vec<f32> = (0..shape.elem_count())
-        .map(|_| {
-            if rand::Rng::random::<f32>(rng) >= drop {
+    // Entry i takes the generator's (start + i)-th word, so the entries can be drawn in
+    // chunks, on several threads, each from a copy moved to its first word: the same mask,
+    // and the generator left where drawing them one by one would leave it.
+    let start = rng.get_word_pos();
+    let mut data = vec![0f32; shape.elem_count()];
+    let source = &*rng;
+    crate::parallel::for_each_chunk(&mut data, |offset, chunk| {
+        let mut rng = source.clone();
+        rng.set_word_pos(start + offset as u128);
+        for v in chunk {
+            *v = if rand::Rng::random::<f32>(&mut rng) >= drop {
                 1.0
             } else {
                 0.0
-            }
-        })
-        .collect();
+            };
+        }
+    });
+    rng.set_word_pos(start + data.len() as u128);
     Ok(Tensor::from_vec(data, shape, device)?)
 }
 

@@ -1,7 +1,7 @@
 //! The fast operations against candle's autograd of the plain composition.
 
 use candle_core::{Device, Tensor, Var};
-use d2l_core::ops::{linear, maximum, relu};
+use d2l_core::ops::{linear, linear_layer, maximum, relu};
 use d2l_core::rng;
 
 fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
@@ -59,6 +59,43 @@ fn linear_matches_the_plain_composition_and_skips_the_datas_gradient() {
         }
         match (x_is_variable, g_fast.get(&x_var)) {
             (true, Some(gx)) => assert!(max_diff(g_plain.get(&x_var).unwrap(), gx) < 1e-4),
+            (false, None) => {}
+            (want, got) => panic!("x variable {want}, gradient present {}", got.is_some()),
+        }
+    }
+}
+
+#[test]
+fn linear_layer_matches_candle_nns_linear_with_its_gradients() {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(1);
+    for x_is_variable in [false, true] {
+        let x = Var::from_tensor(&rng::normal(&mut r, (37, 19), 0.0, 1.0, &d).unwrap()).unwrap();
+        let w = Var::from_tensor(&rng::normal(&mut r, (23, 19), 0.0, 0.3, &d).unwrap()).unwrap();
+        let b = Var::from_tensor(&rng::normal(&mut r, 23, 0.0, 0.3, &d).unwrap()).unwrap();
+        let layer = candle_nn::Linear::new(w.as_tensor().clone(), Some(b.as_tensor().clone()));
+        let input = if x_is_variable {
+            x.as_tensor().clone()
+        } else {
+            x.as_tensor().detach()
+        };
+        let target = rng::normal(&mut r, (37, 23), 0.0, 1.0, &d).unwrap();
+        let plain = candle_core::Module::forward(&layer, &input).unwrap();
+        let fast = linear_layer(&layer, &input).unwrap();
+        assert!(max_diff(&plain, &fast) < 1e-5, "forward");
+
+        let loss = |y: &Tensor| (y - &target).unwrap().sqr().unwrap().sum_all().unwrap();
+        let (g_plain, g_fast) = (
+            loss(&plain).backward().unwrap(),
+            loss(&fast).backward().unwrap(),
+        );
+        for (name, v) in [("w", &w), ("b", &b)] {
+            let (p, f) = (g_plain.get(v).unwrap(), g_fast.get(v).unwrap());
+            assert_eq!(p.dims(), f.dims(), "d{name}");
+            assert!(max_diff(p, f) < 1e-4, "d{name}: {}", max_diff(p, f));
+        }
+        match (x_is_variable, g_fast.get(&x)) {
+            (true, Some(gx)) => assert!(max_diff(g_plain.get(&x).unwrap(), gx) < 1e-4),
             (false, None) => {}
             (want, got) => panic!("x variable {want}, gradient present {}", got.is_some()),
         }
