@@ -3,6 +3,9 @@
 
 use std::time::Instant;
 
+// The benches allocate as the chapter binaries do: through the harness's global allocator.
+use d2l_experiment as _;
+
 /// Pins the thread count the way every chapter binary does (see `d2l_experiment::runner`):
 /// `RAYON_NUM_THREADS` for candle's own products, `CANDLE_NUM_THREADS=1` for its element-wise
 /// pool, [`d2l_core::ops::set_num_threads`] for d2l-core's. Call it first in a bench's `main`, before any other thread exists. Returns the

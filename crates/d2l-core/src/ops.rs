@@ -31,6 +31,8 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+
+use crate::parallel::collect_chunks;
 use candle_nn::Linear;
 
 /// `x @ w + b` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed `(n, k)` weight
@@ -275,10 +277,10 @@ impl candle_core::CustomOp1 for Relu {
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> candle_core::Result<(CpuStorage, Shape)> {
-        let out = contiguous_f32(s, l, "relu")?
-            .iter()
-            .map(|&v| if v > 0.0 { v } else { 0.0 })
-            .collect();
+        let x = contiguous_f32(s, l, "relu")?;
+        let out = collect_chunks(x.len(), |r| {
+            x[r].iter().map(|&v| if v > 0.0 { v } else { 0.0 })
+        });
         Ok((CpuStorage::F32(out), l.shape().clone()))
     }
 
@@ -310,11 +312,12 @@ impl CustomOp2 for ReluGrad {
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (y, g) = same_shape_f32((s1, l1), (s2, l2), "relu backward")?;
-        let out = y
-            .iter()
-            .zip(g)
-            .map(|(&y, &g)| if y > 0.0 { g } else { 0.0 })
-            .collect();
+        let out = collect_chunks(y.len(), |r| {
+            y[r.clone()]
+                .iter()
+                .zip(&g[r])
+                .map(|(&y, &g)| if y > 0.0 { g } else { 0.0 })
+        });
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }
@@ -356,11 +359,12 @@ impl CustomOp2 for Maximum {
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (a, b) = same_shape_f32((s1, l1), (s2, l2), "maximum")?;
-        let out = a
-            .iter()
-            .zip(b)
-            .map(|(&x, &y)| if x >= y { x } else { y })
-            .collect();
+        let out = collect_chunks(a.len(), |r| {
+            a[r.clone()]
+                .iter()
+                .zip(&b[r])
+                .map(|(&x, &y)| if x >= y { x } else { y })
+        });
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 
@@ -402,20 +406,21 @@ impl CustomOp3 for MaximumGrad {
     ) -> candle_core::Result<(CpuStorage, Shape)> {
         let (x, y) = same_shape_f32((s1, l1), (s2, l2), "maximum backward")?;
         let (_, g) = same_shape_f32((s1, l1), (s3, l3), "maximum backward")?;
-        let out = x
-            .iter()
-            .zip(y)
-            .zip(g)
-            .map(|((&x, &y), &g)| {
-                if x > y {
-                    g
-                } else if x == y {
-                    0.5 * g
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+        let out = collect_chunks(x.len(), |r| {
+            x[r.clone()]
+                .iter()
+                .zip(&y[r.clone()])
+                .zip(&g[r])
+                .map(|((&x, &y), &g)| {
+                    if x > y {
+                        g
+                    } else if x == y {
+                        0.5 * g
+                    } else {
+                        0.0
+                    }
+                })
+        });
         Ok((CpuStorage::F32(out), l1.shape().clone()))
     }
 }

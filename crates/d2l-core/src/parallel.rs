@@ -66,6 +66,27 @@ pub(crate) fn for_each_chunk<T: Send>(dst: &mut [T], f: impl Fn(usize, &mut [T])
         .for_each(|(i, d)| f(i * chunk, d));
 }
 
+/// The `len` values that `values(range)` yields for consecutive ranges of `0..len`, collected
+/// into one vector by the workers of the current pool (each range's values written in place).
+/// Panics if `values` yields fewer values than its range is long.
+pub(crate) fn collect_chunks<U: Send, I: Iterator<Item = U>>(
+    len: usize,
+    values: impl Fn(std::ops::Range<usize>) -> I + Sync,
+) -> Vec<U> {
+    let mut out = Vec::with_capacity(len);
+    for_each_chunk(&mut out.spare_capacity_mut()[..len], |offset, chunk| {
+        let (mut written, end) = (0, offset + chunk.len());
+        for (slot, v) in chunk.iter_mut().zip(values(offset..end)) {
+            slot.write(v);
+            written += 1;
+        }
+        assert_eq!(written, chunk.len(), "collect_chunks: too few values");
+    });
+    // SAFETY: every one of the `len` slots was written above (a short chunk panics first).
+    unsafe { out.set_len(len) };
+    out
+}
+
 /// The rows of `x` at `indices` (`x.index_select(indices, 0)`), copied by the workers of the
 /// current pool; `None` when that does not apply (one thread, a small batch, data that is not
 /// a contiguous f32 tensor in memory, an index out of range), so the caller uses

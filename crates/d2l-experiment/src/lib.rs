@@ -37,3 +37,10 @@ pub mod signals;
 pub use exit::InputError;
 pub use run_dir::RunDir;
 pub use runner::{Chapter, Run};
+
+/// Every chapter binary allocates through mimalloc. The system allocator hands a training
+/// step's large buffers (candle's gradient sums: zeros, then the sum, a fresh buffer each)
+/// back to the kernel and takes fresh pages for the next, a page fault per 4 KiB: at width
+/// 4096 that was 1.6 million faults and 45 % of the first epoch.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
