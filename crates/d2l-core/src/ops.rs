@@ -31,9 +31,9 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
+use candle_nn::Linear;
 
 use crate::parallel::collect_chunks;
-use candle_nn::Linear;
 
 /// `x @ w + b` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed `(n, k)` weight
 /// works) and a contiguous `b` `(n,)`, all f32. No gradient flows to `x` when `x` does not
