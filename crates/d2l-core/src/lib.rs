@@ -2,8 +2,9 @@
 //!
 //! The helpers of the book's `d2l` package, rebuilt on candle: what the chapters' code calls
 //! to load data, initialise, compute losses and metrics, update parameters and train. It
-//! depends on candle and rand (and serde and thiserror) only, so a course's own crate can link
-//! it without a command-line parser, a terminal or a plotting library. Figures live in
+//! depends on candle (with gemm and rayon, which it also calls), rand, serde, thiserror and
+//! web-time only, so a course's own crate can link it without a command-line parser, a
+//! terminal or a plotting library. Figures live in
 //! `d2l-plot`, and running an experiment from the command line (flags, run folders, progress,
 //! checkpoints) in `d2l-experiment`.
 //!
@@ -19,7 +20,7 @@
 //! | [`optim`] | `sgd`, `torch.optim.SGD` with per-group weight decay, the updater interface |
 //! | [`train`] | `train_epoch_ch3`, `train_ch3` (divergence-checked), the regression loop |
 //! | [`classifier`] | named parameters (`state_dict`), the run summary, `predict_ch3` |
-//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient |
+//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient, ReLU, `max` |
 //! | [`validate`] | hyperparameter checks with messages that state the rule |
 //! | [`error`] | the [`Error`] type |
 //!

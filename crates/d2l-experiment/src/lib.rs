@@ -41,6 +41,8 @@ pub use runner::{Chapter, Run};
 /// Every chapter binary allocates through mimalloc. The system allocator hands a training
 /// step's large buffers (candle's gradient sums: zeros, then the sum, a fresh buffer each)
 /// back to the kernel and takes fresh pages for the next, a page fault per 4 KiB: at width
-/// 4096 that was 1.6 million faults and 45 % of the first epoch.
+/// 4096 that was 1.6 million faults and 45 % of the first epoch. (The default feature
+/// `mimalloc`; a program with its own global allocator turns it off.)
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
