@@ -3,21 +3,16 @@
 
 use std::time::Instant;
 
-// The benches allocate as the chapter binaries do: through the harness's global allocator.
-use d2l_experiment as _;
+// The benches allocate, pin their threads and run in a pool as the chapter binaries do,
+// through the harness (`d2l_experiment::runner`; its global allocator comes with it).
+pub use d2l_experiment::runner::in_pool;
 
-/// Pins the thread count the way every chapter binary does (see `d2l_experiment::runner`):
-/// `RAYON_NUM_THREADS` for candle's own products, `CANDLE_NUM_THREADS=1` for its element-wise
-/// pool, [`d2l_core::ops::set_num_threads`] for d2l-core's. Call it first in a bench's `main`, before any other thread exists. Returns the
-/// thread count.
+/// Pins the machine's default thread count as every chapter binary pins its own
+/// ([`d2l_experiment::runner::pin_threads`]). Call it first in a bench's `main`, before any
+/// other thread exists. Returns the thread count.
 pub fn pin_threads() -> usize {
     let threads = candle_core::utils::get_num_threads();
-    // SAFETY: called at the start of `main`, before the program has started any thread.
-    unsafe {
-        std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
-        std::env::set_var("CANDLE_NUM_THREADS", "1");
-    }
-    d2l_core::ops::set_num_threads(threads);
+    d2l_experiment::runner::pin_threads(threads);
     threads
 }
 
@@ -68,17 +63,6 @@ pub fn sgemm_gflops(n: usize, threads: usize, reps: usize) -> f64 {
     }
     std::hint::black_box(&c);
     2.0 * (n as f64).powi(3) / best / 1e9
-}
-
-/// Runs `work` as a worker of a rayon pool of `threads` threads, as the chapter binaries run
-/// their work (`d2l_experiment::runner`).
-pub fn in_pool(threads: usize, work: impl FnOnce() + Send) {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .stack_size(8 << 20)
-        .build()
-        .expect("a thread pool for the benches")
-        .install(work);
 }
 
 /// A bench `main` that pins the threads, then runs the criterion groups as a worker of a

@@ -315,8 +315,8 @@ impl Chapter {
     }
 
     /// The thread count: `--threads` if given (at most the cores), else the chapter's
-    /// default. Pins it for candle's products and the core's.
-    fn pin_threads(&self, common: &CommonArgs) -> anyhow::Result<usize> {
+    /// default, pinned with [`pin_threads`].
+    fn threads(&self, common: &CommonArgs) -> anyhow::Result<usize> {
         let threads = match common.threads.or(self.default_threads) {
             Some(t) => {
                 validate::positive_usize("threads", t)?;
@@ -333,25 +333,13 @@ impl Chapter {
             }
             None => candle_core::utils::get_num_threads(),
         };
-        // candle's own matrix products read the thread count from the environment (and parse
-        // /proc/cpuinfo on every product when it is unset).
-        // candle's element-wise operations have a thread pool of their own whose workers spin
-        // between operations: with a second core's worth of spinning beside the training
-        // thread and the product workers, two threads ran no faster than one. Its documented
-        // knob, CANDLE_NUM_THREADS=1, gives it no workers (those operations are memory-bound
-        // and small here).
-        // SAFETY: this runs at start-up, before the program has started any other thread.
-        unsafe {
-            std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
-            std::env::set_var("CANDLE_NUM_THREADS", "1");
-        }
-        d2l_core::ops::set_num_threads(threads);
+        pin_threads(threads);
         Ok(threads)
     }
 
     /// Pins the threads, creates the run folder and writes `config.json`.
     fn start<A: Serialize>(&self, args: &A, common: &CommonArgs) -> anyhow::Result<Run> {
-        let threads = self.pin_threads(common)?;
+        let threads = self.threads(common)?;
         let device = common.device.device();
         let dir = RunDir::create(
             common
@@ -374,7 +362,7 @@ impl Chapter {
     /// Takes back the folder of an interrupted run, on the threads it ran with, keeping its
     /// `config.json`.
     fn resume(&self, common: &CommonArgs, config: serde_json::Value) -> anyhow::Result<Run> {
-        let threads = self.pin_threads(common)?;
+        let threads = self.threads(common)?;
         let out = common
             .out
             .clone()
@@ -404,11 +392,27 @@ impl Chapter {
     }
 }
 
+/// Pins `threads` for the run: `RAYON_NUM_THREADS` for candle's own matrix products, which
+/// read it from the environment (and parse /proc/cpuinfo on every product when it is unset);
+/// `CANDLE_NUM_THREADS=1` for candle's element-wise operations, whose pool's workers spin
+/// between operations (with a second core's worth of spinning beside the training thread and
+/// the product workers, two threads ran no faster than one; those operations are
+/// memory-bound and small here); [`d2l_core::ops::set_num_threads`] for the core's. Call it
+/// at start-up, before the program has started any other thread (the benches call it too).
+pub fn pin_threads(threads: usize) {
+    // SAFETY: the caller runs this at start-up, before any other thread exists.
+    unsafe {
+        std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+        std::env::set_var("CANDLE_NUM_THREADS", "1");
+    }
+    d2l_core::ops::set_num_threads(threads);
+}
+
 /// Runs `work` as a worker of a rayon pool of `threads` threads, so that the matrix products
 /// of the run (gemm's `Parallelism::Rayon`) split their work between this thread and the
 /// pool's other workers. Outside a pool, the calling thread would wait while `threads` other
 /// workers computed, and their spinning between products would take cores from it.
-fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+pub fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         // The main thread's stack size: candle's backward pass walks the graph recursively.
