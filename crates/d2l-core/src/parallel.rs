@@ -56,11 +56,17 @@ const PARALLEL_MIN_ELEMENTS: usize = 1 << 16;
 /// index), split between the workers of the current pool when the loop is long enough to pay
 /// for it, on this thread alone otherwise.
 pub(crate) fn for_each_chunk<T: Send>(dst: &mut [T], f: impl Fn(usize, &mut [T]) + Sync) {
+    for_each_block_chunk(dst, 1, f);
+}
+
+/// [`for_each_chunk`] with every chunk a whole number of `block`-element blocks.
+fn for_each_block_chunk<T: Send>(dst: &mut [T], block: usize, f: impl Fn(usize, &mut [T]) + Sync) {
     use rayon::prelude::*;
     if dst.len() < PARALLEL_MIN_ELEMENTS || !enabled() {
         return f(0, dst);
     }
-    let chunk = dst.len().div_ceil(rayon::current_num_threads());
+    let blocks = dst.len().div_ceil(block);
+    let chunk = blocks.div_ceil(rayon::current_num_threads()) * block;
     dst.par_chunks_mut(chunk)
         .enumerate()
         .for_each(|(i, d)| f(i * chunk, d));
@@ -88,19 +94,17 @@ pub(crate) fn collect_chunks<U: Send, I: Iterator<Item = U>>(
 }
 
 /// The rows of `x` at `indices` (`x.index_select(indices, 0)`), copied by the workers of the
-/// current pool; `None` when that does not apply (one thread, a small batch, data that is not
-/// a contiguous f32 tensor in memory, an index out of range), so the caller uses
-/// `index_select`, which reports errors.
+/// current pool; `None` when that does not apply (data that is not a contiguous f32 tensor in
+/// memory, an index out of range), so the caller uses `index_select`, which reports errors.
 pub(crate) fn gather_rows(x: &Tensor, indices: &[u32]) -> candle_core::Result<Option<Tensor>> {
-    use rayon::prelude::*;
     let Some((&rows, row_dims)) = x.dims().split_first() else {
         return Ok(None);
     };
     let row: usize = row_dims.iter().product();
-    let len = indices.len() * row;
-    if len < PARALLEL_MIN_ELEMENTS || !enabled() || indices.iter().any(|&i| i as usize >= rows) {
+    if row == 0 || indices.iter().any(|&i| i as usize >= rows) {
         return Ok(None);
     }
+    let len = indices.len() * row;
     let out = {
         let (storage, layout) = x.storage_and_layout();
         let (Storage::Cpu(CpuStorage::F32(data)), Some((start, end))) =
@@ -110,21 +114,18 @@ pub(crate) fn gather_rows(x: &Tensor, indices: &[u32]) -> candle_core::Result<Op
         };
         let src = &data[start..end];
         let mut out: Vec<f32> = Vec::with_capacity(len);
-        let per_worker = indices.len().div_ceil(rayon::current_num_threads());
-        out.spare_capacity_mut()
-            .par_chunks_mut(per_worker * row)
-            .zip(indices.par_chunks(per_worker))
-            .for_each(|(dst, indices)| {
-                for (dst, &i) in dst.chunks_mut(row).zip(indices) {
-                    let i = i as usize;
-                    let src = &src[i * row..(i + 1) * row];
-                    // SAFETY: `dst` and `src` are `row` elements each, and do not overlap.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr().cast(), row)
-                    };
-                }
-            });
-        // SAFETY: the chunks cover all `len` elements, and each was written above.
+        for_each_block_chunk(&mut out.spare_capacity_mut()[..len], row, |offset, dst| {
+            for (dst, &i) in dst.chunks_mut(row).zip(&indices[offset / row..]) {
+                let src = &src[i as usize * row..][..row];
+                // SAFETY: `dst` and `src` are `row` elements each, and do not overlap.
+                unsafe {
+                    std::ptr::copy_nonoverlapping(src.as_ptr(), dst.as_mut_ptr().cast(), row)
+                };
+            }
+        });
+        // SAFETY: the chunks are whole rows covering all `len` elements, each row written
+        // above (`dst.chunks_mut(row)` and the indices from the chunk's first row match in
+        // number).
         unsafe { out.set_len(len) };
         out
     };

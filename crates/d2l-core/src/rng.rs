@@ -134,18 +134,17 @@ pub fn keep_mask(
     // chunks, on several threads, each from a copy moved to its first word: the same mask,
     // and the generator left where drawing them one by one would leave it.
     let start = rng.get_word_pos();
-    let mut data = vec![0f32; shape.elem_count()];
     let source = &*rng;
-    crate::parallel::for_each_chunk(&mut data, |offset, chunk| {
+    let data: Vec<f32> = crate::parallel::collect_chunks(shape.elem_count(), |entries| {
         let mut rng = source.clone();
-        rng.set_word_pos(start + offset as u128);
-        for v in chunk {
-            *v = if rand::Rng::random::<f32>(&mut rng) >= drop {
+        rng.set_word_pos(start + entries.start as u128);
+        entries.map(move |_| {
+            if rand::Rng::random::<f32>(&mut rng) >= drop {
                 1.0
             } else {
                 0.0
-            };
-        }
+            }
+        })
     });
     rng.set_word_pos(start + data.len() as u128);
     Ok(Tensor::from_vec(data, shape, device)?)

@@ -141,3 +141,24 @@ fn solve3(mut a: [[f64; 3]; 3], mut b: [f64; 3]) -> [f64; 3] {
     }
     x
 }
+
+#[test]
+fn selected_rows_equal_index_select() {
+    let x = Tensor::arange(0f32, 700., &Device::Cpu)
+        .unwrap()
+        .reshape((100, 7))
+        .unwrap();
+    let y = Tensor::arange(0u32, 100, &Device::Cpu).unwrap();
+    let data = Dataset::new(x.clone(), y).unwrap();
+    let indices = [99u32, 0, 42, 42, 7];
+    let batch = data.select(&indices).unwrap();
+    let idx = Tensor::new(&indices, &Device::Cpu).unwrap();
+    assert_eq!(
+        batch.x.to_vec2::<f32>().unwrap(),
+        x.index_select(&idx, 0).unwrap().to_vec2::<f32>().unwrap()
+    );
+    assert!(
+        data.select(&[100]).is_err(),
+        "an index past the end is an error"
+    );
+}
