@@ -3,9 +3,10 @@
 //! A [`Dataset`] holds a feature tensor and a label tensor whose first dimensions agree. A
 //! [`DataLoader`] walks it in minibatches: in a fresh random order every epoch when it shuffles
 //! (the order comes from its own [`SeededRng`]), in storage order otherwise. The last partial
-//! batch is kept, as PyTorch's `DataLoader` does by default. Batches are gathered with one
-//! `index_select` per tensor on the pre-loaded data: no per-sample work (on more than one
-//! thread, the rows of a large batch are copied by several).
+//! batch is kept, as PyTorch's `DataLoader` does by default. Batches are gathered from the
+//! pre-loaded data with one row copy per example (the rows of a large batch split between
+//! the threads when there are several), or `index_select` for data that is not f32 in memory:
+//! no per-sample work.
 //!
 //! ```
 //! use candle_core::{Device, Tensor};
