@@ -5,7 +5,7 @@ use candle_core::{CpuStorage, CustomOp3, Layout, Shape, Tensor};
 use candle_nn::Linear;
 
 use super::f32_slice;
-use super::gemm::{Gemm, gemm_into};
+use super::gemm::{Gemm, gemm_add_into};
 
 /// `x @ w + b` for `x` `(m, k)`, `w` `(k, n)` (any strides, so a transposed `(n, k)` weight
 /// works) and a contiguous `b` `(n,)`, all f32. No gradient flows to `x` when `x` does not
@@ -79,7 +79,7 @@ impl CustomOp3 for Linear3 {
         for _ in 0..m {
             dst.extend_from_slice(&b[..n]);
         }
-        gemm_into(&mut dst, true, (m, n, k), x, l1.stride(), w, &w_stride);
+        gemm_add_into(&mut dst, (m, n, k), (x, l1.stride()), (w, &w_stride));
         Ok((CpuStorage::F32(dst), Shape::from((m, n))))
     }
 
