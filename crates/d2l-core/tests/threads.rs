@@ -1,6 +1,6 @@
 //! On two threads the fast operations give bit for bit what they give on one: products split
-//! by rows or columns, batches gathered, dropout masks drawn and parameters updated in chunks. (Its own
-//! test binary: it sets the operations' thread count.)
+//! by rows or columns, batches gathered, dropout masks drawn and parameters updated in
+//! chunks. (Its own test binary: it sets the operations' thread count.)
 
 use candle_core::{Device, Tensor, Var};
 use d2l_core::data::{DataLoader, Dataset};
