@@ -65,6 +65,41 @@ pub fn sgemm_gflops(n: usize, threads: usize, reps: usize) -> f64 {
     2.0 * (n as f64).powi(3) / best / 1e9
 }
 
+/// The median time, in ns, for a cache line to go from this thread to another and back (a
+/// ping-pong on one atomic, `rounds` times per sample, 5 samples). On a virtual machine it
+/// tells how far apart the host has placed two vCPUs: tens of ns on cores that share a
+/// cache, hundreds across chiplets, microseconds when a vCPU is not running.
+pub fn core_round_trip_ns(rounds: u64) -> f64 {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let mut samples: Vec<f64> = (0..5)
+        .map(|_| {
+            let flag = Arc::new(AtomicU64::new(0));
+            let other = Arc::clone(&flag);
+            let echo = std::thread::spawn(move || {
+                for i in 0..rounds {
+                    while other.load(Ordering::Acquire) != 2 * i + 1 {
+                        std::hint::spin_loop();
+                    }
+                    other.store(2 * i + 2, Ordering::Release);
+                }
+            });
+            let start = Instant::now();
+            for i in 0..rounds {
+                flag.store(2 * i + 1, Ordering::Release);
+                while flag.load(Ordering::Acquire) != 2 * i + 2 {
+                    std::hint::spin_loop();
+                }
+            }
+            let ns = start.elapsed().as_nanos() as f64 / rounds.max(1) as f64;
+            echo.join().expect("the echo thread");
+            ns
+        })
+        .collect();
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
 /// A bench `main` that pins the threads, then runs the criterion groups as a worker of a
 /// rayon pool of that many threads, as the chapter binaries run.
 #[macro_export]

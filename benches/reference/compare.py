@@ -57,6 +57,10 @@ def torch_epoch(python, exp, threads, epochs):
     return statistics.median(json.loads(out)["seconds_per_epoch"])
 
 
+def ns(trip):
+    return f"{trip:.0f} ns" if trip is not None else "–"
+
+
 def epoch_flops(widths):
     """FLOPs of one epoch: per training example, each layer's forward (2·in·out), its weight
     gradient (the same) and, beyond the first layer, its input gradient (the same again; the
@@ -69,6 +73,12 @@ def epoch_flops(widths):
 
 def sgemm_peak(threads):
     return json.loads(run(["target/release/sgemm-peak", "--threads", str(threads)]))["gflops"]
+
+
+def round_trip():
+    """The cache-line round trip between two threads, in ns: where the host has placed the
+    vCPUs, which two-thread timings depend on (see docs/src/performance.md)."""
+    return json.loads(run(["target/release/sgemm-peak", "--round-trip"]))["round_trip_ns"]
 
 
 def wall(cmd):
@@ -108,25 +118,30 @@ def main():
     rows = []
     for exp in exps:
         for t in threads:
-            ours, theirs = [], []
+            ours, theirs, trips = [], [], []
             for r in range(args.rounds):
+                if t > 1:
+                    trips.append(round_trip())
                 ours.append(d2l_epoch(exp, t, args.epochs))
                 if torch_version:
                     theirs.append(torch_epoch(args.python, exp, t, args.epochs))
                 print(f"{exp} {t} thread(s) round {r + 1}: d2l-rs {ours[-1]:.3f} s"
-                      + (f", PyTorch {theirs[-1]:.3f} s" if theirs else ""), flush=True)
+                      + (f", PyTorch {theirs[-1]:.3f} s" if theirs else "")
+                      + (f" (round trip {trips[-1]:.0f} ns)" if trips else ""), flush=True)
             floor = epoch_flops(widths_of[exp]) / (peak[t] * 1e9)
             rows.append({"exp": exp, "threads": t, "ours": statistics.median(ours),
-                         "theirs": statistics.median(theirs) if theirs else None, "floor": floor})
+                         "theirs": statistics.median(theirs) if theirs else None, "floor": floor,
+                         "trip": statistics.median(trips) if trips else None})
 
     sizes = []
     t = max(threads)
     for layers in [int(x) for x in args.layers.split(",")]:
         for width in [int(x) for x in args.widths.split(",")]:
             widths = [784] + [width] * layers + [10]
+            trip = round_trip() if t > 1 else None
             s = d2l_epoch("scratch", t, 1, ["--num-hiddens", str(width), "--num-layers", str(layers)])
             floor = epoch_flops(widths) / (peak[t] * 1e9)
-            sizes.append({"width": width, "layers": layers, "seconds": s, "floor": floor})
+            sizes.append({"width": width, "layers": layers, "seconds": s, "floor": floor, "trip": trip})
             print(f"scratch {width}x{layers}: {s:.3f} s/epoch, floor {floor:.3f} s", flush=True)
 
     # Overheads: what an epoch of a default run (progress lines, the figure, metrics.csv and
@@ -151,19 +166,23 @@ def main():
         f"{rustc}; PyTorch {torch_version or '(not installed)'} (CPU). sgemm peak (gemm, 1024³ f32, best of 30): "
         + ", ".join(f"**{p:.0f} GFLOP/s** on {t} thread(s)" for t, p in peak.items()) + ".",
         "",
-        "| experiment | threads | d2l-rs s/epoch | PyTorch s/epoch | PyTorch / d2l-rs | FLOP floor | d2l-rs / floor |",
-        "|---|---|---|---|---|---|---|",
+        "| experiment | threads | d2l-rs s/epoch | PyTorch s/epoch | PyTorch / d2l-rs | FLOP floor | d2l-rs / floor | round trip |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         theirs = f"{r['theirs']:.3f}" if r["theirs"] else "–"
         ratio = f"**{r['theirs'] / r['ours']:.2f}×**" if r["theirs"] else "–"
-        lines.append(f"| {r['exp']} | {r['threads']} | {r['ours']:.3f} | {theirs} | {ratio} | {r['floor']:.3f} | {r['ours'] / r['floor']:.2f}× |")
+        lines.append(f"| {r['exp']} | {r['threads']} | {r['ours']:.3f} | {theirs} | {ratio} | {r['floor']:.3f} | {r['ours'] / r['floor']:.2f}× | {ns(r['trip'])} |")
     if ("scratch", 1) in by and ("scratch", 2) in by:
         lines += ["", f"Scratch MLP, 2 threads against 1: **{by[('scratch', 1)]['ours'] / by[('scratch', 2)]['ours']:.2f}×** faster."]
     lines += ["", f"Cost as the work grows (scratch MLP, {t} thread(s), one epoch each; the floor at {peak[t]:.0f} GFLOP/s):", "",
-              "| hidden width | hidden layers | s/epoch | FLOP floor | against the floor |", "|---|---|---|---|---|"]
+              "| hidden width | hidden layers | s/epoch | FLOP floor | against the floor | round trip |", "|---|---|---|---|---|---|"]
     for s in sizes:
-        lines.append(f"| {s['width']} | {s['layers']} | {s['seconds']:.3f} | {s['floor']:.3f} | {s['seconds'] / s['floor']:.2f}× |")
+        lines.append(f"| {s['width']} | {s['layers']} | {s['seconds']:.3f} | {s['floor']:.3f} | {s['seconds'] / s['floor']:.2f}× | {ns(s['trip'])} |")
+    lines += ["", "Round trip: the median cache-line round trip between two threads before each "
+              "two-thread run, in ns (`sgemm-peak --round-trip`): tens of ns when the two CPUs share a "
+              "cache, hundreds when a virtual machine's host has placed them far apart, microseconds "
+              "when one is not running. Two-thread times depend on it."]
     o = overhead
     lines += ["", f"Overheads: each epoch of a default `mlp-scratch` run (progress lines, the training figure, "
               f"`metrics.csv` and the checkpoint written after every epoch) adds {o['per_epoch']:.3f} s of wall-clock time "
@@ -185,7 +204,9 @@ def main():
                    f"epoch takes {s1['ours']:.3f} s on {max(threads)} threads"
                    + (f", {s1['theirs'] / s1['ours']:.2f}× faster than the book's PyTorch code measured in the same run"
                       if s1 and s1["theirs"] else "")
-                   + f", {s1['ours'] / s1['floor']:.2f}× its FLOP floor at this machine's sgemm rate. "
+                   + f", {s1['ours'] / s1['floor']:.2f}× its FLOP floor at this machine's sgemm rate"
+                   + (f" (cache-line round trip between the threads: {s1['trip']:.0f} ns)" if s1 and s1["trip"] else "")
+                   + ". "
                    "The table for every experiment and thread count, and the method: `docs/src/performance.md`. "
                    "To measure your machine: `benches/reference/compare.sh --install --write`.")
         content = re.sub(r"<!-- performance:begin -->.*<!-- performance:end -->",
