@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side: d2l-rs against the book's PyTorch code (scratch, concise and dropout MLPs) on
 # the same cores, alternating A B A B, at 1 and 2 threads; the sgemm peak and FLOP floors;
-# the cost as the width grows; the overheads. Prints a table naming the CPU.
+# the cache-line round trip between two threads before each two-thread run; the cost as the
+# width grows; the overheads. Prints a table naming the CPU.
 #
 #   benches/reference/compare.sh [--install] [compare.py options: --rounds N --epochs N
 #       --exp scratch,concise,dropout --threads 1,2 --widths 256,1024,4096 --layers 1,2 --write]
