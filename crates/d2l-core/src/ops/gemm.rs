@@ -96,7 +96,7 @@ enum Split {
 ///
 /// Each block is an independent gemm call: one fork and join per product, and each worker
 /// packs only what its block reads. (gemm's own `Parallelism::Rayon` forks and joins twice per
-/// depth block, and each worker reads panels the other packed: when the host placed this
+/// block of depth and columns, and each worker reads panels the other packed: when the host placed this
 /// machine's two vCPUs far apart, a 340 ns cache-line round trip instead of about 45 ns,
 /// that cost 7–9 % of a training step.) Every output element is summed exactly as on one thread: gemm
 /// picks its depth blocking from `k` alone, except for outputs of at most 64 × 64 (and
