@@ -65,6 +65,22 @@ pub fn sgemm_gflops(n: usize, threads: usize, reps: usize) -> f64 {
     2.0 * (n as f64).powi(3) / best / 1e9
 }
 
+/// Reads `--name N` pairs (N a positive integer) from the command line into `flags`; on
+/// anything else prints `usage: {usage}` and exits with status 2. For the small bench binaries.
+pub fn positive_flags(usage: &str, flags: &mut [(&str, &mut usize)]) {
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().and_then(|v| v.parse().ok()).filter(|&v| v > 0);
+        match (flags.iter_mut().find(|(name, _)| *name == flag), value) {
+            (Some((_, slot)), Some(v)) => **slot = v,
+            _ => {
+                eprintln!("usage: {usage}");
+                std::process::exit(2);
+            }
+        }
+    }
+}
+
 /// The median time, in ns, for a cache line to go from this thread to another and back (a
 /// ping-pong on one atomic, `rounds` times per sample, 5 samples). On a virtual machine it
 /// tells how far apart the host has placed two vCPUs: tens of ns on cores that share a

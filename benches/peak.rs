@@ -7,25 +7,16 @@
 //! on).
 
 fn main() {
-    let mut threads = 1;
-    let mut n = 1024;
     if std::env::args().nth(1).as_deref() == Some("--round-trip") {
         let ns = d2l_benches::core_round_trip_ns(20_000);
         println!("{}", serde_json::json!({ "round_trip_ns": ns }));
         return;
     }
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().and_then(|v| v.parse().ok());
-        match (flag.as_str(), value) {
-            ("--threads", Some(t)) if t > 0 => threads = t,
-            ("--size", Some(s)) if s > 0 => n = s,
-            _ => {
-                eprintln!("usage: sgemm-peak [--threads N] [--size N] | sgemm-peak --round-trip");
-                std::process::exit(2);
-            }
-        }
-    }
+    let (mut threads, mut n) = (1, 1024);
+    d2l_benches::positive_flags(
+        "sgemm-peak [--threads N] [--size N] | sgemm-peak --round-trip",
+        &mut [("--threads", &mut threads), ("--size", &mut n)],
+    );
     let gflops = d2l_benches::sgemm_gflops(n, threads, 30);
     println!(
         "{}",
