@@ -1,7 +1,7 @@
 //! The fast operations against candle's autograd of the plain composition.
 
 use candle_core::{Device, Tensor, Var};
-use d2l_core::ops::{linear, linear_layer, maximum, relu};
+use d2l_core::ops::{linear, linear_layer, masked_scale, maximum, relu};
 use d2l_core::rng;
 
 fn max_diff(a: &Tensor, b: &Tensor) -> f32 {
@@ -173,5 +173,57 @@ fn relu_matches_candles_relu_with_its_gradient() {
     assert_eq!(
         g.get(&at_zero).unwrap().to_vec1::<f32>().unwrap(),
         [0.0, 1.0, 0.0]
+    );
+}
+
+#[test]
+fn masked_scale_matches_the_plain_composition_with_its_gradient() {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(3);
+    // Large enough for the loops to be split between threads where a pool has two.
+    let x = Var::from_tensor(&rng::normal(&mut r, (300, 300), 0.0, 1.0, &d).unwrap()).unwrap();
+    let mask = rng::keep_mask(&mut r, (300, 300), 0.8, &d).unwrap();
+    let weights = rng::normal(&mut r, (300, 300), 0.0, 1.0, &d).unwrap();
+    let plain = ((x.as_tensor() * &mask).unwrap() / 0.8).unwrap();
+    let fast = masked_scale(x.as_tensor(), &mask, 1.0 / 0.8).unwrap();
+    assert_eq!(max_diff(&plain, &fast), 0.0);
+    let grads = |y: &Tensor| {
+        (y * &weights)
+            .unwrap()
+            .sum_all()
+            .unwrap()
+            .backward()
+            .unwrap()
+    };
+    let (g_plain, g_fast) = (grads(&plain), grads(&fast));
+    assert_eq!(
+        max_diff(g_plain.get(&x).unwrap(), g_fast.get(&x).unwrap()),
+        0.0
+    );
+    // A mask that is a variable still gets no gradient: it is not a parameter.
+    let mask_var = Var::from_tensor(&mask).unwrap();
+    let g = masked_scale(x.as_tensor(), mask_var.as_tensor(), 2.0)
+        .unwrap()
+        .sum_all()
+        .unwrap()
+        .backward()
+        .unwrap();
+    assert!(g.get(&mask_var).is_none());
+    // f64 takes the plain composition.
+    let x64 = x.as_tensor().to_dtype(candle_core::DType::F64).unwrap();
+    let y64 = masked_scale(&x64, &mask, 1.0 / 0.8).unwrap();
+    let plain64 =
+        ((&x64 * mask.to_dtype(candle_core::DType::F64).unwrap()).unwrap() / 0.8).unwrap();
+    assert_eq!(y64.dtype(), candle_core::DType::F64);
+    assert_eq!(
+        (y64 - plain64)
+            .unwrap()
+            .abs()
+            .unwrap()
+            .max_all()
+            .unwrap()
+            .to_scalar::<f64>()
+            .unwrap(),
+        0.0
     );
 }

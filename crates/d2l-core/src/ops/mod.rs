@@ -11,6 +11,8 @@
 //! - [`linear_layer`]: the same for a candle-nn [`Linear`](candle_nn::Linear) layer (weight
 //!   `(out, in)`).
 //! - [`relu`]: `nn.ReLU()`, one pass forward and one backward.
+//! - [`masked_scale`]: dropout's `mask * X / (1.0 - dropout)`, one pass forward and one
+//!   backward, with no gradient for the mask.
 //! - [`maximum`]: the elementwise maximum of two tensors, `torch.max(X, A)` (the book's
 //!   hand-written ReLU is `max(X, 0)`). Its backward pass is one fused loop, where candle's
 //!   own `maximum` takes a dozen tensor operations, and it computes no gradient for an
@@ -35,9 +37,11 @@ use candle_core::{CpuStorage, Layout};
 
 mod gemm;
 mod linear;
+mod mask;
 mod relu;
 
 pub use linear::{linear, linear_layer};
+pub use mask::masked_scale;
 pub use relu::{maximum, relu};
 
 /// Products with fewer multiply-adds than this run on one thread. (Measured on 2 cores, a

@@ -1,0 +1,62 @@
+//! `mask * X * scale`: inverted dropout's multiply, one pass forward and one backward.
+
+use candle_core::{CpuStorage, CustomOp2, DType, Layout, Shape, Tensor};
+
+use super::same_shape_f32;
+use crate::parallel::collect_chunks;
+
+/// `x * mask * scale` elementwise, for `mask` of `x`'s shape: dropout's `mask * X / (1.0 -
+/// dropout)` with `scale = 1 / (1 - dropout)`. For f32 it is one pass forward and one pass
+/// backward, and the gradient flows to `x` alone (candle's `(x * mask) / keep` takes two
+/// passes forward, and four backward, one of them the mask's gradient). Other dtypes use
+/// that plain composition.
+pub fn masked_scale(x: &Tensor, mask: &Tensor, scale: f64) -> candle_core::Result<Tensor> {
+    if x.dtype() != DType::F32 {
+        return (x * mask.to_dtype(x.dtype())?)?.affine(scale, 0.0);
+    }
+    let scale = scale as f32;
+    x.contiguous()?
+        .apply_op2(&mask.contiguous()?, MaskedScale { scale })
+}
+
+/// The op behind [`masked_scale`]; its own gradient, `g * mask * scale`, is the same op.
+#[derive(Clone, Copy, Debug)]
+struct MaskedScale {
+    scale: f32,
+}
+
+impl CustomOp2 for MaskedScale {
+    fn name(&self) -> &'static str {
+        "d2l-masked-scale"
+    }
+
+    fn cpu_fwd(
+        &self,
+        s1: &CpuStorage,
+        l1: &Layout,
+        s2: &CpuStorage,
+        l2: &Layout,
+    ) -> candle_core::Result<(CpuStorage, Shape)> {
+        let (x, mask) = same_shape_f32((s1, l1), (s2, l2), "masked_scale")?;
+        let scale = self.scale;
+        // `(x * m) * scale`, in candle's order, so the values are those of the composition.
+        let out = collect_chunks(x.len(), |r| {
+            x[r.clone()]
+                .iter()
+                .zip(&mask[r])
+                .map(move |(&x, &m)| (x * m) * scale)
+        });
+        Ok((CpuStorage::F32(out), l1.shape().clone()))
+    }
+
+    fn bwd(
+        &self,
+        _x: &Tensor,
+        mask: &Tensor,
+        _res: &Tensor,
+        grad_res: &Tensor,
+    ) -> candle_core::Result<(Option<Tensor>, Option<Tensor>)> {
+        let g = grad_res.contiguous()?.apply_op2_no_bwd(mask, self)?;
+        Ok((Some(g), None))
+    }
+}
