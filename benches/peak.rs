@@ -2,6 +2,10 @@
 //! square f32 products with gemm's fastest kernels, as one JSON line. The compare script
 //! divides each experiment's FLOPs by it for the FLOP floor.
 //!
+//! `sgemm-peak [--threads N] --width W`: each matrix product of a training step of the
+//! scratch MLP 784-W-10 (batch 256) through `d2l_core::ops::linear`, as the step computes it,
+//! the best of 30 each, one JSON line per product and one for the step's products together.
+//!
 //! `sgemm-peak --round-trip`: the cache-line round trip between two threads, in ns, as one
 //! JSON line (how far apart the host has placed two vCPUs, which two-thread timings depend
 //! on).
@@ -12,14 +16,43 @@ fn main() {
         println!("{}", serde_json::json!({ "round_trip_ns": ns }));
         return;
     }
-    let (mut threads, mut n) = (1, 1024);
+    let (mut threads, mut n, mut width) = (1, 1024, 0);
     d2l_benches::positive_flags(
-        "sgemm-peak [--threads N] [--size N] | sgemm-peak --round-trip",
-        &mut [("--threads", &mut threads), ("--size", &mut n)],
+        "sgemm-peak [--threads N] [--size N | --width W] | sgemm-peak --round-trip",
+        &mut [
+            ("--threads", &mut threads),
+            ("--size", &mut n),
+            ("--width", &mut width),
+        ],
     );
+    if width > 0 {
+        d2l_core::ops::set_num_threads(threads);
+        return d2l_benches::in_pool(threads, || step_products(width, threads));
+    }
     let gflops = d2l_benches::sgemm_gflops(n, threads, 30);
     println!(
         "{}",
         serde_json::json!({ "threads": threads, "size": n, "gflops": gflops })
+    );
+}
+
+/// Prints each product of the scratch step at `width`, then their sum, with GFLOP/s.
+fn step_products(width: usize, threads: usize) {
+    let (mut seconds, mut flops) = (0.0, 0.0);
+    for (name, m, n, k) in d2l_benches::step_products(width) {
+        let s = d2l_benches::linear_seconds((m, n, k), 30);
+        let f = 2.0 * (m * n * k) as f64;
+        (seconds, flops) = (seconds + s, flops + f);
+        let shape = format!("{m}x{n}x{k}");
+        println!(
+            "{}",
+            serde_json::json!({ "threads": threads, "product": name, "shape": shape,
+                "us": s * 1e6, "gflops": f / s / 1e9 })
+        );
+    }
+    println!(
+        "{}",
+        serde_json::json!({ "threads": threads, "product": "step", "width": width,
+            "us": seconds * 1e6, "gflops": flops / seconds / 1e9 })
     );
 }
