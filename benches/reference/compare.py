@@ -139,7 +139,7 @@ def main():
         for width in [int(x) for x in args.widths.split(",")]:
             widths = [784] + [width] * layers + [10]
             trip = round_trip() if t > 1 else None
-            s = d2l_epoch("scratch", t, 1, ["--num-hiddens", str(width), "--num-layers", str(layers)])
+            s = d2l_epoch("scratch", t, args.epochs, ["--num-hiddens", str(width), "--num-layers", str(layers)])
             floor = epoch_flops(widths) / (peak[t] * 1e9)
             sizes.append({"width": width, "layers": layers, "seconds": s, "floor": floor, "trip": trip})
             print(f"scratch {width}x{layers}: {s:.3f} s/epoch, floor {floor:.3f} s", flush=True)
@@ -175,7 +175,7 @@ def main():
         lines.append(f"| {r['exp']} | {r['threads']} | {r['ours']:.3f} | {theirs} | {ratio} | {r['floor']:.3f} | {r['ours'] / r['floor']:.2f}× | {ns(r['trip'])} |")
     if ("scratch", 1) in by and ("scratch", 2) in by:
         lines += ["", f"Scratch MLP, 2 threads against 1: **{by[('scratch', 1)]['ours'] / by[('scratch', 2)]['ours']:.2f}×** faster."]
-    lines += ["", f"Cost as the work grows (scratch MLP, {t} thread(s), one epoch each; the floor at {peak[t]:.0f} GFLOP/s):", "",
+    lines += ["", f"Cost as the work grows (scratch MLP, {t} thread(s), the median of {args.epochs} epochs each; the floor at {peak[t]:.0f} GFLOP/s):", "",
               "| hidden width | hidden layers | s/epoch | FLOP floor | against the floor | round trip |", "|---|---|---|---|---|---|"]
     for s in sizes:
         lines.append(f"| {s['width']} | {s['layers']} | {s['seconds']:.3f} | {s['floor']:.3f} | {s['seconds'] / s['floor']:.2f}× | {ns(s['trip'])} |")
