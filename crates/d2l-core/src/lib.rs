@@ -20,7 +20,7 @@
 //! | [`optim`] | `sgd`, `torch.optim.SGD` with per-group weight decay, the updater interface |
 //! | [`train`] | `train_epoch_ch3`, `train_ch3` (divergence-checked), the regression loop |
 //! | [`classifier`] | named parameters (`state_dict`), the run summary, `predict_ch3` |
-//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient, ReLU, `max` |
+//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient, ReLU, `max`, dropout's masked scale |
 //! | [`validate`] | hyperparameter checks with messages that state the rule |
 //! | [`error`] | the [`Error`] type |
 //!
