@@ -65,36 +65,6 @@ pub fn sgemm_gflops(n: usize, threads: usize, reps: usize) -> f64 {
     2.0 * (n as f64).powi(3) / best / 1e9
 }
 
-/// The matrix products of one training step of the scratch MLP 784-`width`-10 on a batch of
-/// 256, as `(name, m, n, k)`: the two layers' forward products, the weight gradients, and the
-/// output layer's input gradient (the images need none).
-pub fn step_products(width: usize) -> [(&'static str, usize, usize, usize); 5] {
-    [
-        ("X @ W1", 256, width, 784),
-        ("H @ W2", 256, 10, width),
-        ("dW1 = Xᵀ @ G1", 784, width, 256),
-        ("dW2 = Hᵀ @ G2", width, 10, 256),
-        ("dH = G2 @ W2ᵀ", 256, width, 10),
-    ]
-}
-
-/// The seconds of one `(m × k) @ (k × n)` f32 product through `d2l_core::ops::linear` (the
-/// path of every product of a training step, bias included), the best of `reps`, on the
-/// threads of the current pool that `ops` allows.
-pub fn linear_seconds((m, n, k): (usize, usize, usize), reps: usize) -> f64 {
-    let d = candle_core::Device::Cpu;
-    let x = candle_core::Tensor::ones((m, k), candle_core::DType::F32, &d).expect("x");
-    let w = candle_core::Tensor::ones((k, n), candle_core::DType::F32, &d).expect("w");
-    let b = candle_core::Tensor::zeros(n, candle_core::DType::F32, &d).expect("b");
-    (0..reps.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            std::hint::black_box(d2l_core::ops::linear(&x, &w, &b).expect("the product"));
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// Reads `--name N` pairs (N a positive integer) from the command line into `flags`; on
 /// anything else prints `usage: {usage}` and exits with status 2. For the small bench binaries.
 pub fn positive_flags(usage: &str, flags: &mut [(&str, &mut usize)]) {

@@ -10,6 +10,8 @@
 //! JSON line (how far apart the host has placed two vCPUs, which two-thread timings depend
 //! on).
 
+use std::time::Instant;
+
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("--round-trip") {
         let ns = d2l_benches::core_round_trip_ns(20_000);
@@ -39,8 +41,8 @@ fn main() {
 /// Prints each product of the scratch step at `width`, then their sum, with GFLOP/s.
 fn step_products(width: usize, threads: usize) {
     let (mut seconds, mut flops) = (0.0, 0.0);
-    for (name, m, n, k) in d2l_benches::step_products(width) {
-        let s = d2l_benches::linear_seconds((m, n, k), 30);
+    for (name, m, n, k) in products_of_step(width) {
+        let s = linear_seconds((m, n, k), 30);
         let f = 2.0 * (m * n * k) as f64;
         (seconds, flops) = (seconds + s, flops + f);
         let shape = format!("{m}x{n}x{k}");
@@ -55,4 +57,34 @@ fn step_products(width: usize, threads: usize) {
         serde_json::json!({ "threads": threads, "product": "step", "width": width,
             "us": seconds * 1e6, "gflops": flops / seconds / 1e9 })
     );
+}
+
+/// The matrix products of one training step of the scratch MLP 784-`width`-10 on a batch of
+/// 256, as `(name, m, n, k)`: the two layers' forward products, the weight gradients, and the
+/// output layer's input gradient (the images need none).
+fn products_of_step(width: usize) -> [(&'static str, usize, usize, usize); 5] {
+    [
+        ("X @ W1", 256, width, 784),
+        ("H @ W2", 256, 10, width),
+        ("dW1 = Xᵀ @ G1", 784, width, 256),
+        ("dW2 = Hᵀ @ G2", width, 10, 256),
+        ("dH = G2 @ W2ᵀ", 256, width, 10),
+    ]
+}
+
+/// The seconds of one `(m × k) @ (k × n)` f32 product through `d2l_core::ops::linear` (the
+/// path of every product of a training step, bias included), the best of `reps`, on the
+/// threads of the current pool that `ops` allows.
+fn linear_seconds((m, n, k): (usize, usize, usize), reps: usize) -> f64 {
+    let d = candle_core::Device::Cpu;
+    let x = candle_core::Tensor::ones((m, k), candle_core::DType::F32, &d).expect("x");
+    let w = candle_core::Tensor::ones((k, n), candle_core::DType::F32, &d).expect("w");
+    let b = candle_core::Tensor::zeros(n, candle_core::DType::F32, &d).expect("b");
+    (0..reps.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(d2l_core::ops::linear(&x, &w, &b).expect("the product"));
+            start.elapsed().as_secs_f64()
+        })
+        .fold(f64::INFINITY, f64::min)
 }
