@@ -146,18 +146,23 @@ def main():
 
     # Overheads: what an epoch of a default run (progress lines, the figure, metrics.csv and
     # the checkpoint after every epoch) costs beyond its training epoch: the wall-clock time
-    # that 8 more epochs add to a run, per epoch, against the training epochs' own time; and
-    # a run of one batch, process start (data decode included) to exit.
+    # that 8 more epochs add to a run, per epoch, against the training epochs' own time (the
+    # pair of runs 3 times, the median pair by that ratio, so that one pair caught by a change
+    # of machine speed between its two runs does not decide it); and a run of one batch,
+    # process start (data decode included) to exit.
+    pairs = []
     with tempfile.TemporaryDirectory() as out:
-        walls, trained = {}, {}
-        for epochs in (2, 10):
-            walls[epochs] = wall(["target/release/mlp-scratch", "--num-epochs", str(epochs), "--no-wait", "--out", f"{out}/e{epochs}"])
-            with open(f"{out}/e{epochs}/timings.csv") as f:
-                trained[epochs] = sum(float(r.split(",")[1]) for r in f.read().split()[1:])
+        for rep in range(3):
+            walls, trained = {}, {}
+            for epochs in (2, 10):
+                run_dir = f"{out}/r{rep}e{epochs}"
+                walls[epochs] = wall(["target/release/mlp-scratch", "--num-epochs", str(epochs), "--no-wait", "--out", run_dir])
+                with open(f"{run_dir}/timings.csv") as f:
+                    trained[epochs] = sum(float(r.split(",")[1]) for r in f.read().split()[1:])
+            pairs.append(((walls[10] - walls[2]) / 8, (trained[10] - trained[2]) / 8))
         one_batch = wall(["target/release/mlp-scratch", "--num-epochs", "1", "--train-examples", "256",
                           "--quiet", "--out", f"{out}/one"])
-    per_epoch = (walls[10] - walls[2]) / 8
-    training = (trained[10] - trained[2]) / 8
+    per_epoch, training = sorted(pairs, key=lambda p: p[0] / p[1])[1]
     overhead = {"per_epoch": per_epoch, "training": training, "one_batch": one_batch}
 
     by = {(r["exp"], r["threads"]): r for r in rows}
@@ -186,7 +191,8 @@ def main():
     o = overhead
     lines += ["", f"Overheads: each epoch of a default `mlp-scratch` run (progress lines, the training figure, "
               f"`metrics.csv` and the checkpoint written after every epoch) adds {o['per_epoch']:.3f} s of wall-clock time "
-              f"to the run, against {o['training']:.3f} s of training: **{(o['per_epoch'] / o['training'] - 1) * 100:+.1f} %**. "
+              f"to the run, against {o['training']:.3f} s of training: **{(o['per_epoch'] / o['training'] - 1) * 100:+.1f} %** "
+              f"(the median of three pairs of 2- and 10-epoch runs). "
               f"A run of one batch, process start (data decode and checksums included) to exit: **{o['one_batch']:.2f} s**."]
     text = "\n".join(lines) + "\n"
     print()
