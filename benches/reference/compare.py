@@ -9,6 +9,7 @@ both passes), with the data already decoded in memory; the median over the epoch
 then the median over the rounds, which alternate d2l-rs and PyTorch (A B A B ...).
 """
 import argparse
+import csv
 import datetime
 import json
 import os
@@ -144,24 +145,26 @@ def main():
             sizes.append({"width": width, "layers": layers, "seconds": s, "floor": floor, "trip": trip})
             print(f"scratch {width}x{layers}: {s:.3f} s/epoch, floor {floor:.3f} s", flush=True)
 
-    # Overheads: what an epoch of a default run (progress lines, the figure, metrics.csv and
-    # the checkpoint after every epoch) costs beyond its training epoch: the wall-clock time
-    # that 8 more epochs add to a run, per epoch, against the training epochs' own time (the
-    # pair of runs 3 times, the median pair by that ratio, so that one pair caught by a change
-    # of machine speed between its two runs does not decide it); and a run of one batch,
-    # process start (data decode included) to exit.
+    # Overheads: an epoch of a default run as its own clock sees it, from one epoch's record
+    # to the next (timings.csv's wall_seconds: the passes, progress, and handing the figure,
+    # metrics.csv and the checkpoint to the writer thread), against the passes alone of a
+    # --quiet run; three alternating pairs of 10-epoch runs, the median pair by that ratio;
+    # and a run of one batch, process start (data decode included) to exit (the median of
+    # three: now and then one run on this virtual machine spends a second in the kernel).
     pairs = []
     with tempfile.TemporaryDirectory() as out:
         for rep in range(3):
-            walls, trained = {}, {}
-            for epochs in (2, 10):
-                run_dir = f"{out}/r{rep}e{epochs}"
-                walls[epochs] = wall(["target/release/mlp-scratch", "--num-epochs", str(epochs), "--no-wait", "--out", run_dir])
+            medians = []
+            for flags, column in ((["--no-wait"], "wall_seconds"), (["--quiet"], "seconds")):
+                run_dir = f"{out}/r{rep}-{column}"
+                run(["target/release/mlp-scratch", "--num-epochs", "10", *flags, "--out", run_dir])
                 with open(f"{run_dir}/timings.csv") as f:
-                    trained[epochs] = sum(float(r.split(",")[1]) for r in f.read().split()[1:])
-            pairs.append(((walls[10] - walls[2]) / 8, (trained[10] - trained[2]) / 8))
-        one_batch = wall(["target/release/mlp-scratch", "--num-epochs", "1", "--train-examples", "256",
-                          "--quiet", "--out", f"{out}/one"])
+                    epochs = list(csv.DictReader(f))
+                medians.append(statistics.median(float(e[column]) for e in epochs))
+            pairs.append(tuple(medians))
+        one_batch = statistics.median(
+            wall(["target/release/mlp-scratch", "--num-epochs", "1", "--train-examples", "256",
+                  "--quiet", "--out", f"{out}/one{rep}"]) for rep in range(3))
     per_epoch, training = sorted(pairs, key=lambda p: p[0] / p[1])[1]
     overhead = {"per_epoch": per_epoch, "training": training, "one_batch": one_batch}
 
@@ -189,11 +192,13 @@ def main():
               "cache, hundreds when a virtual machine's host has placed them far apart, microseconds "
               "when one is not running. Two-thread times depend on it."]
     o = overhead
-    lines += ["", f"Overheads: each epoch of a default `mlp-scratch` run (progress lines, the training figure, "
-              f"`metrics.csv` and the checkpoint written after every epoch) adds {o['per_epoch']:.3f} s of wall-clock time "
-              f"to the run, against {o['training']:.3f} s of training: **{(o['per_epoch'] / o['training'] - 1) * 100:+.1f} %** "
-              f"(the median of three pairs of 2- and 10-epoch runs). "
-              f"A run of one batch, process start (data decode and checksums included) to exit: **{o['one_batch']:.2f} s**."]
+    lines += ["", f"Overheads: an epoch of a default `mlp-scratch` run takes {o['per_epoch']:.3f} s of wall-clock time "
+              f"(from one epoch's record to the next: progress lines, and the training figure, `metrics.csv` and the "
+              f"checkpoint handed to the thread that writes them), against {o['training']:.3f} s for the training and test "
+              f"passes of a `--quiet` run: **{(o['per_epoch'] / o['training'] - 1) * 100:+.1f} %** (medians of 10 epochs, "
+              f"the median of three alternating pairs of runs). "
+              f"A run of one batch, process start (data decode and checksums included) to exit: **{o['one_batch']:.2f} s** "
+              f"(the median of three)."]
     text = "\n".join(lines) + "\n"
     print()
     print(text)

@@ -4,6 +4,8 @@
 //! training state), so a run that stops at any moment keeps complete records of the epochs
 //! it finished and resumes from the last of them.
 
+use std::time::Instant;
+
 use candle_core::Var;
 use d2l_core::train::{EpochMetrics, Reporter, TrainState};
 use d2l_plot::{Figure, training_figure};
@@ -22,6 +24,9 @@ pub struct Animator {
     num_epochs: usize,
     history: Vec<EpochMetrics>,
     timings: Vec<Timing>,
+    /// When the last epoch was recorded (or training started): the start of the next
+    /// epoch's wall-clock span.
+    epoch_mark: Instant,
     params: Vec<(String, Var)>,
     writer: Writer,
 }
@@ -80,7 +85,14 @@ impl Writer {
 #[derive(Clone, Serialize, Deserialize)]
 struct Timing {
     epoch: usize,
+    /// The epoch's training and test passes.
     seconds: f64,
+    /// The wall-clock time from the previous epoch's record to this one's: the passes plus
+    /// everything the run does between epochs (progress, handing records and the checkpoint
+    /// to the writer thread), so that against `seconds` it tells what those cost. (Absent in
+    /// runs recorded before it existed.)
+    #[serde(default)]
+    wall_seconds: f64,
 }
 
 impl Animator {
@@ -95,6 +107,7 @@ impl Animator {
             num_epochs: 0,
             history: Vec::new(),
             timings: Vec::new(),
+            epoch_mark: Instant::now(),
             params: Vec::new(),
             writer: Writer::start(),
         }
@@ -165,6 +178,7 @@ impl Reporter for Animator {
         self.num_epochs = num_epochs;
         self.history.clear();
         self.timings.clear();
+        self.epoch_mark = Instant::now();
         self.params = params.to_vec();
     }
 
@@ -184,10 +198,13 @@ impl Reporter for Animator {
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> d2l_core::Result<()> {
         self.history.push(*metrics);
+        let now = Instant::now();
         self.timings.push(Timing {
             epoch: metrics.epoch,
             seconds: metrics.seconds,
+            wall_seconds: (now - self.epoch_mark).as_secs_f64(),
         });
+        self.epoch_mark = now;
         self.record().map_err(report)
     }
 

@@ -162,7 +162,10 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
         Some("epoch,train_loss,train_acc,test_acc")
     );
     let timings = std::fs::read_to_string(train.join("timings.csv")).unwrap();
-    assert!(timings.starts_with("epoch,seconds\n1,"), "{timings}");
+    assert!(
+        timings.starts_with("epoch,seconds,wall_seconds\n1,"),
+        "{timings}"
+    );
     assert_eq!(metrics.lines().count(), 2);
     let summary = read_json(&train.join("summary.json"));
 
