@@ -8,8 +8,8 @@ use crate::parallel::collect_chunks;
 /// `x * mask * scale` elementwise, for `mask` of `x`'s shape: dropout's `mask * X / (1.0 -
 /// dropout)` with `scale = 1 / (1 - dropout)`. For f32 it is one pass forward and one pass
 /// backward, and the gradient flows to `x` alone (candle's `(x * mask) / keep` takes two
-/// passes forward, and four backward, one of them the mask's gradient). Other dtypes use
-/// that plain composition.
+/// passes forward, and backward three, one of them the mask's gradient, each summed into a
+/// fresh zero tensor). Other dtypes use that plain composition.
 pub fn masked_scale(x: &Tensor, mask: &Tensor, scale: f64) -> candle_core::Result<Tensor> {
     if x.dtype() != DType::F32 {
         return (x * mask.to_dtype(x.dtype())?)?.affine(scale, 0.0);
