@@ -28,7 +28,7 @@ fn main() {
         ],
     );
     if width > 0 {
-        d2l_core::ops::set_num_threads(threads);
+        d2l_experiment::runner::pin_threads(threads);
         return d2l_benches::in_pool(threads, || step_products(width, threads));
     }
     let gflops = d2l_benches::sgemm_gflops(n, threads, 30);

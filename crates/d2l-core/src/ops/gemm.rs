@@ -95,13 +95,13 @@ enum Split {
 /// `None` to run it on one thread (fewer than [`PARALLEL_MIN_MACS`] multiply-adds).
 ///
 /// Each block is an independent gemm call: one fork and join per product, and each worker
-/// packs only what its block reads. (gemm's own `Parallelism::Rayon` forks and joins twice per
-/// block of depth and columns, and each worker reads panels the other packed: when the host placed this
-/// machine's two vCPUs far apart, a 340 ns cache-line round trip instead of about 45 ns,
-/// that cost 7–9 % of a training step.) Every output element is summed exactly as on one thread: gemm
-/// picks its depth blocking from `k` alone, except for outputs of at most 64 × 64 (and
-/// special paths for at most 16 × 16), which a block must not fall into unless the whole
-/// product does.
+/// packs only what its block reads. (gemm's own `Parallelism::Rayon` forks and joins twice
+/// per block of depth and columns, and each worker reads panels the other packed: when the
+/// host placed this machine's two vCPUs far apart, a 340 ns cache-line round trip instead
+/// of about 45 ns, that cost 7–9 % of a training step.) Every output element is summed
+/// exactly as on one thread: gemm picks its depth blocking from `k` alone, except for
+/// outputs of at most 64 × 64 (and special paths for at most 16 × 16), which a block must
+/// not fall into unless the whole product does.
 fn blocks((m, n, k): (usize, usize, usize), threads: usize) -> Option<(Split, usize)> {
     if threads < 2 || m * n * k < PARALLEL_MIN_MACS {
         return None;
