@@ -227,3 +227,35 @@ fn masked_scale_matches_the_plain_composition_with_its_gradient() {
         0.0
     );
 }
+
+/// The workspace builds candle-core with the first gradient of a custom op stored as it is,
+/// not added to zeros (`vendor/README.md`): a variable that several fast ops use still gets
+/// the sum of their gradients, as candle's autograd of the plain composition gives it (up to
+/// float rounding), and every gradient is contiguous.
+#[test]
+fn gradients_from_several_fast_ops_add_up() -> d2l_core::Result<()> {
+    let d = Device::Cpu;
+    let mut r = rng::seeded(4);
+    let x = rng::normal(&mut r, (37, 19), 0.0, 1.0, &d)?;
+    let w = Var::from_tensor(&rng::normal(&mut r, (19, 19), 0.0, 0.3, &d)?)?;
+    let b = Var::from_tensor(&rng::normal(&mut r, 19, 0.0, 0.3, &d)?)?;
+    let (w, b) = (w.as_tensor(), b.as_tensor());
+    // `b` feeds two layers, and `w` three ops: both layers (the second as `wᵀ`) and a ReLU.
+    let plain = {
+        let h = x.matmul(w)?.broadcast_add(b)?.relu()?;
+        let y = h.matmul(&w.t()?)?.broadcast_add(b)?;
+        (y.sqr()?.sum_all()? + w.relu()?.sum_all()?)?
+    };
+    let fast = {
+        let h = relu(&linear(&x, w, b)?)?;
+        let y = linear(&h, &w.t()?, b)?;
+        (y.sqr()?.sum_all()? + relu(w)?.sum_all()?)?
+    };
+    let (g_plain, g_fast) = (plain.backward()?, fast.backward()?);
+    for v in [w, b] {
+        let (p, f) = (g_plain.get(v).unwrap(), g_fast.get(v).unwrap());
+        assert!(f.is_contiguous());
+        assert!(max_diff(p, f) < 1e-4, "{}", max_diff(p, f));
+    }
+    Ok(())
+}
