@@ -39,9 +39,9 @@ pub use run_dir::RunDir;
 pub use runner::{Chapter, Run};
 
 /// Every chapter binary allocates through mimalloc. The system allocator hands a training
-/// step's large buffers (candle's gradient sums: zeros, then the sum, a fresh buffer each)
-/// back to the kernel and takes fresh pages for the next, a page fault per 4 KiB: at width
-/// 4096 that was 1.6 million faults and 45 % of the first epoch. (The default feature
+/// step's large buffers (activations and gradients, fresh every step) back to the kernel and
+/// takes fresh pages for the next, a page fault per 4 KiB: at width 4096 that was 1.6
+/// million faults and 45 % of the first epoch. (The default feature
 /// `mimalloc`; a program with its own global allocator turns it off.)
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
