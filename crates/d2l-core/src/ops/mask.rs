@@ -2,8 +2,7 @@
 
 use candle_core::{CpuStorage, CustomOp2, DType, Layout, Shape, Tensor};
 
-use super::same_shape_f32;
-use crate::parallel::collect_chunks;
+use super::zip_map;
 
 /// `x * mask * scale` elementwise, for `mask` of `x`'s shape: dropout's `mask * X / (1.0 -
 /// dropout)` with `scale = 1 / (1 - dropout)`. For f32 it is one pass forward and one pass
@@ -37,16 +36,9 @@ impl CustomOp2 for MaskedScale {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (x, mask) = same_shape_f32((s1, l1), (s2, l2), "masked_scale")?;
         let scale = self.scale;
         // `(x * m) * scale`, in candle's order, so the values are those of the composition.
-        let out = collect_chunks(x.len(), |r| {
-            x[r.clone()]
-                .iter()
-                .zip(&mask[r])
-                .map(move |(&x, &m)| (x * m) * scale)
-        });
-        Ok((CpuStorage::F32(out), l1.shape().clone()))
+        zip_map((s1, l1), (s2, l2), "masked_scale", |x, m| (x * m) * scale)
     }
 
     fn bwd(

@@ -96,3 +96,19 @@ fn same_shape_f32<'a>(
     }
     Ok((contiguous_f32(s1, l1, op)?, contiguous_f32(s2, l2, op)?))
 }
+
+/// `f(a, b)` for each pair of elements of two contiguous f32 tensors of one shape, as a new
+/// tensor's storage and shape, computed by the workers of the current pool (`op` names it in
+/// errors).
+fn zip_map(
+    (s1, l1): (&CpuStorage, &Layout),
+    (s2, l2): (&CpuStorage, &Layout),
+    op: &str,
+    f: impl Fn(f32, f32) -> f32 + Sync,
+) -> candle_core::Result<(CpuStorage, candle_core::Shape)> {
+    let (a, b) = same_shape_f32((s1, l1), (s2, l2), op)?;
+    let out = crate::parallel::collect_chunks(a.len(), |r| {
+        a[r.clone()].iter().zip(&b[r]).map(|(&a, &b)| f(a, b))
+    });
+    Ok((CpuStorage::F32(out), l1.shape().clone()))
+}

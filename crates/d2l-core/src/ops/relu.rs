@@ -3,7 +3,7 @@
 
 use candle_core::{CpuStorage, CustomOp2, CustomOp3, Layout, Shape, Tensor};
 
-use super::{contiguous_f32, same_shape_f32};
+use super::{contiguous_f32, same_shape_f32, zip_map};
 use crate::parallel::collect_chunks;
 
 /// `nn.ReLU()`: `max(x, 0)` elementwise for an f32 tensor, in one pass, with a one-pass
@@ -63,14 +63,9 @@ impl CustomOp2 for ReluGrad {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (y, g) = same_shape_f32((s1, l1), (s2, l2), "relu backward")?;
-        let out = collect_chunks(y.len(), |r| {
-            y[r.clone()]
-                .iter()
-                .zip(&g[r])
-                .map(|(&y, &g)| if y > 0.0 { g } else { 0.0 })
-        });
-        Ok((CpuStorage::F32(out), l1.shape().clone()))
+        zip_map((s1, l1), (s2, l2), "relu backward", |y, g| {
+            if y > 0.0 { g } else { 0.0 }
+        })
     }
 }
 
@@ -89,14 +84,12 @@ impl CustomOp2 for Maximum {
         s2: &CpuStorage,
         l2: &Layout,
     ) -> candle_core::Result<(CpuStorage, Shape)> {
-        let (a, b) = same_shape_f32((s1, l1), (s2, l2), "maximum")?;
-        let out = collect_chunks(a.len(), |r| {
-            a[r.clone()]
-                .iter()
-                .zip(&b[r])
-                .map(|(&x, &y)| if x >= y { x } else { y })
-        });
-        Ok((CpuStorage::F32(out), l1.shape().clone()))
+        zip_map(
+            (s1, l1),
+            (s2, l2),
+            "maximum",
+            |x, y| if x >= y { x } else { y },
+        )
     }
 
     fn bwd(
