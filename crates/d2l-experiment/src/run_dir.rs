@@ -30,8 +30,11 @@ pub struct RunDir {
 impl RunDir {
     /// Takes `path` for a run: creates it (and its parents), or takes it if it exists and is
     /// empty. A folder that holds anything is refused, unless `overwrite` says to empty it
-    /// first; a folder another run holds is refused either way. Both refusals are the user's
-    /// to fix (exit status 2).
+    /// first; a folder another run holds is refused either way. `overwrite` empties only a
+    /// run folder: one whose `config.json` records a d2l-rs run and which holds nothing but
+    /// the files runs write (records, figures, the checkpoint, temporary files), so it never
+    /// deletes what a run did not write; anything else is refused, naming the first foreign
+    /// entry. Every refusal is the user's to fix (exit status 2).
     pub fn create(path: impl Into<PathBuf>, overwrite: bool) -> anyhow::Result<Self> {
         let path = path.into();
         let context = || format!("cannot create the run folder {}", path.display());
@@ -44,11 +47,7 @@ impl RunDir {
             Err(e) => return Err(e).with_context(context),
         }
         let lock = Self::lock(&path)?;
-        let entries: Vec<PathBuf> = std::fs::read_dir(&path)
-            .with_context(context)?
-            .map(|e| e.map(|e| e.path()))
-            .collect::<Result<_, _>>()
-            .with_context(context)?;
+        let entries = list(&path).with_context(context)?;
         if !entries.is_empty() {
             if !overwrite {
                 return Err(InputError::new(std::io::Error::other(format!(
@@ -58,13 +57,9 @@ impl RunDir {
                 )))
                 .into());
             }
-            for entry in entries {
-                let removed = if entry.is_dir() {
-                    std::fs::remove_dir_all(&entry)
-                } else {
-                    std::fs::remove_file(&entry)
-                };
-                removed
+            let run_files = written_by_a_run(&path, &entries)?;
+            for entry in run_files {
+                std::fs::remove_file(&entry)
                     .with_context(|| format!("--overwrite: cannot remove {}", entry.display()))?;
             }
         }
@@ -92,12 +87,10 @@ impl RunDir {
         if status.as_deref() == Some("finished") {
             return Err(refuse("that run finished; there is nothing to resume".into()).into());
         }
-        for entry in std::fs::read_dir(&path)? {
-            let entry = entry?;
-            if entry.file_name().to_string_lossy().starts_with(".tmp-") {
-                std::fs::remove_file(entry.path()).with_context(|| {
-                    format!("cannot remove the leftover {}", entry.path().display())
-                })?;
+        for entry in list(&path)? {
+            if is_leftover(&entry) {
+                std::fs::remove_file(&entry)
+                    .with_context(|| format!("cannot remove the leftover {}", entry.display()))?;
             }
         }
         Ok(Self { path, _lock: lock })
@@ -166,16 +159,104 @@ impl RunDir {
     }
 }
 
+/// The entries of `folder`, sorted by name (so a refusal names the same entry every time).
+fn list(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries = std::fs::read_dir(folder)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// Whether `name` is a name a run gives its files: records (`.json`, `.csv`, a sweep's
+/// `sweep.md`), figures (`.svg`, `.png`), the checkpoint (`.safetensors`), or the temporary
+/// file of a write a crash interrupted (`.tmp-…`).
+fn is_run_file_name(name: &str) -> bool {
+    const EXTENSIONS: [&str; 5] = ["json", "csv", "svg", "png", "safetensors"];
+    name.starts_with(".tmp-")
+        || name == "sweep.md"
+        || Path::new(name)
+            .extension()
+            .is_some_and(|e| EXTENSIONS.iter().any(|x| e == *x))
+}
+
+/// Whether `entry` is a file a run wrote: a regular file (not a folder, not a link) with a
+/// name a run gives its files.
+fn is_run_file(entry: &Path) -> bool {
+    let regular = std::fs::symlink_metadata(entry).is_ok_and(|m| m.file_type().is_file());
+    regular
+        && entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_run_file_name)
+}
+
+/// Whether `entry` is the temporary file of a write that a crash interrupted.
+fn is_leftover(entry: &Path) -> bool {
+    is_run_file(entry)
+        && entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"))
+}
+
+/// Whether `folder/config.json` is the record of a d2l-rs run (a chapter and its command
+/// line, as [`RunConfig`](crate::record::RunConfig) writes them).
+fn holds_a_run_record(folder: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(folder.join("config.json")) else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&bytes).is_ok_and(|record| {
+        record["chapter"].is_string() && record["argv"].is_array() && record["runtime"].is_object()
+    })
+}
+
+/// The files `--overwrite` may remove from `folder`: all of `entries`, when the folder is a
+/// run folder of this project (its `config.json` is a run record, or it holds only the
+/// leftovers of a run that crashed before writing one) and every entry is a file a run
+/// writes. Anything else is refused, naming the first entry no run wrote, so that a typo in
+/// `--out` (`/`, a home folder, a checkout) deletes nothing.
+fn written_by_a_run(folder: &Path, entries: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let refuse = |why: String| -> anyhow::Error {
+        InputError::new(std::io::Error::other(format!(
+            "--overwrite empties only a run folder of d2l-rs, and {} {why}; remove it yourself if you mean to, or choose another --out",
+            folder.display()
+        )))
+        .into()
+    };
+    if let Some(foreign) = entries.iter().find(|e| !is_run_file(e)) {
+        let name = foreign.file_name().unwrap_or_default().to_string_lossy();
+        let kind = match std::fs::symlink_metadata(foreign) {
+            Ok(m) if m.is_dir() => "a folder",
+            Ok(m) if m.file_type().is_symlink() => "a link",
+            Ok(m) if m.is_file() => "a file",
+            _ => "an entry",
+        };
+        return Err(refuse(format!("holds {kind} no run writes: {name}")));
+    }
+    if !holds_a_run_record(folder) && !entries.iter().all(|e| is_leftover(e)) {
+        return Err(refuse("holds no config.json of a d2l-rs run".to_string()));
+    }
+    Ok(entries.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `config.json` as a run writes it.
+    fn record(run: &RunDir) {
+        let record =
+            serde_json::json!({"chapter": "mlp-scratch", "argv": [], "config": {}, "runtime": {}});
+        run.write_json("config.json", &record).unwrap();
+    }
 
     #[test]
     fn a_run_owns_its_folder() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/run");
         let run = RunDir::create(&path, false).unwrap();
-        run.write_bytes("x.txt", b"1").unwrap();
+        record(&run);
+        run.write_bytes("metrics.csv", b"1").unwrap();
         // Held by a live run: refused, even with --overwrite.
         let held = RunDir::create(&path, true).unwrap_err().to_string();
         assert!(held.contains("in use by another run"), "{held}");
@@ -191,6 +272,82 @@ mod tests {
         let empty = dir.path().join("empty");
         std::fs::create_dir(&empty).unwrap();
         RunDir::create(&empty, false).unwrap();
+    }
+
+    /// Refuses `--overwrite` on `path`, with exit status 2 and a message naming `entry`.
+    fn refused(path: &Path, entry: &str) {
+        let error = RunDir::create(path, true).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains(entry), "{message}");
+        assert_eq!(crate::exit::exit_status(&error), 2, "{message}");
+    }
+
+    #[test]
+    fn overwrite_never_deletes_what_no_run_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run");
+        let run = RunDir::create(&path, false).unwrap();
+        record(&run);
+        run.write_bytes("summary.json", b"{}").unwrap();
+        drop(run);
+        // A stray file beside the records: refused, and everything survives.
+        std::fs::write(path.join("notes.txt"), "mine").unwrap();
+        refused(&path, "notes.txt");
+        assert_eq!(
+            std::fs::read_to_string(path.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(path.join("summary.json").is_file());
+        std::fs::remove_file(path.join("notes.txt")).unwrap();
+        // A folder, or a link named like a record, is no run's either.
+        std::fs::create_dir(path.join("src")).unwrap();
+        std::fs::write(path.join("src/lib.rs"), "").unwrap();
+        refused(&path, "src");
+        assert!(path.join("src/lib.rs").is_file());
+        std::fs::remove_dir_all(path.join("src")).unwrap();
+        let target = dir.path().join("elsewhere.csv");
+        std::fs::write(&target, "kept").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&target, path.join("metrics.csv")).unwrap();
+            refused(&path, "metrics.csv");
+            std::fs::remove_file(path.join("metrics.csv")).unwrap();
+        }
+        assert!(target.is_file());
+        // Files named like records, but no run's record: refused (a home folder, a checkout).
+        let home = dir.path().join("home");
+        std::fs::create_dir(&home).unwrap();
+        std::fs::write(home.join("data.csv"), "1,2").unwrap();
+        std::fs::write(home.join("config.json"), r#"{"editor": "vim"}"#).unwrap();
+        refused(&home, "no config.json of a d2l-rs run");
+        assert!(home.join("data.csv").is_file());
+        // The folder of a run that crashed before its first record holds only leftovers.
+        let crashed = dir.path().join("crashed");
+        std::fs::create_dir(&crashed).unwrap();
+        std::fs::write(crashed.join(".tmp-abc123"), "{").unwrap();
+        RunDir::create(&crashed, true).unwrap();
+        assert_eq!(std::fs::read_dir(&crashed).unwrap().count(), 0);
+        // The run folder itself is emptied.
+        RunDir::create(&path, true).unwrap();
+        assert_eq!(std::fs::read_dir(&path).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn resume_removes_only_leftover_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run");
+        let run = RunDir::create(&path, false).unwrap();
+        record(&run);
+        drop(run);
+        std::fs::write(path.join(".tmp-x1"), "half").unwrap();
+        std::fs::create_dir(path.join(".tmp-folder")).unwrap();
+        RunDir::resume(&path).unwrap();
+        assert!(!path.join(".tmp-x1").exists());
+        assert!(
+            path.join(".tmp-folder").is_dir(),
+            "a folder is no leftover of a write"
+        );
+        assert!(path.join("config.json").is_file());
     }
 
     #[test]

@@ -284,13 +284,42 @@ fn a_run_owns_its_folder_and_never_mixes_with_another() {
     ]);
     assert_eq!(code, 2);
     assert!(!out.join("eval.json").exists());
-    // --overwrite empties it first: nothing of the old run is left.
-    std::fs::write(out.join("stale.txt"), "old").unwrap();
+    // --overwrite refuses a folder holding a file no run writes, and deletes nothing.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
     let mut overwrite = short.to_vec();
     overwrite.push("--overwrite");
     let (code, _, stderr) = mlp(&overwrite);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("notes.txt"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(std::fs::read(out.join("summary.json")).unwrap(), before);
+    // A run folder of this project's files alone is emptied first: nothing old is left.
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
+    std::fs::write(out.join("stale.csv"), "old").unwrap();
+    let (code, _, stderr) = mlp(&overwrite);
     assert_eq!(code, 0, "{stderr}");
-    assert!(!out.join("stale.txt").exists());
+    assert!(!out.join("stale.csv").exists());
+    // A folder that is no run's, such as a checkout or a home folder, is refused (tried on
+    // a scratch copy of one: a test must never risk real files).
+    let checkout = dir.path().join("checkout");
+    std::fs::create_dir_all(checkout.join("src")).unwrap();
+    std::fs::write(checkout.join("Cargo.toml"), "[package]").unwrap();
+    std::fs::write(checkout.join("src/lib.rs"), "").unwrap();
+    let checkout_s = checkout.to_str().unwrap();
+    let (code, _, stderr) = mlp(&[
+        "--num-epochs",
+        "1",
+        "--quiet",
+        "--overwrite",
+        "--out",
+        checkout_s,
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no run writes: Cargo.toml"), "{stderr}");
+    assert!(checkout.join("Cargo.toml").is_file() && checkout.join("src/lib.rs").is_file());
     // Two runs started together with the same --out: one of them is refused.
     let both = dir.path().join("both");
     let spawn = || {
