@@ -3,17 +3,20 @@
 
 use std::time::Instant;
 
-// The benches allocate, pin their threads and run in a pool as the chapter binaries do,
-// through the harness (`d2l_experiment::runner`; its global allocator comes with it).
-pub use d2l_experiment::runner::in_pool;
+// The benches allocate (mimalloc, declared by `bench_main!` and each bin), set their threads
+// and run in a pool as the chapter binaries do, through the harness (`d2l_experiment::runner`).
+pub use d2l_experiment::MiMalloc;
+pub use d2l_experiment::runner::{available_cores, in_pool};
 
-/// Pins the machine's default thread count as every chapter binary pins its own
-/// ([`d2l_experiment::runner::pin_threads`]). Call it first in a bench's `main`, before any
-/// other thread exists. Returns the thread count.
-pub fn pin_threads() -> usize {
-    let threads = candle_core::utils::get_num_threads();
-    d2l_experiment::runner::pin_threads(threads);
-    threads
+/// Sets `threads` as every chapter binary sets its own
+/// ([`d2l_experiment::runner::set_thread_environment`]).
+///
+/// # Safety
+/// It writes the environment: call it first in a bench's `main`, before any other thread
+/// exists.
+pub unsafe fn set_threads(threads: usize) {
+    // SAFETY: the caller's contract.
+    unsafe { d2l_experiment::runner::set_thread_environment(threads) };
 }
 
 /// The sgemm rate of this machine on `threads` threads, in GFLOP/s: the best of `reps` f32
@@ -121,8 +124,13 @@ pub fn core_round_trip_ns(rounds: u64) -> f64 {
 #[macro_export]
 macro_rules! bench_main {
     ($($group:path),+ $(,)?) => {
+        #[global_allocator]
+        static ALLOCATOR: $crate::MiMalloc = $crate::MiMalloc;
+
         fn main() {
-            let threads = $crate::pin_threads();
+            let threads = $crate::available_cores();
+            // SAFETY: the first thing `main` does: no other thread exists yet.
+            unsafe { $crate::set_threads(threads) };
             $crate::in_pool(threads, || {
                 $($group();)+
             });

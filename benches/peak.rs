@@ -12,6 +12,10 @@
 
 use std::time::Instant;
 
+/// This binary allocates through mimalloc, as the chapter binaries do.
+#[global_allocator]
+static ALLOCATOR: d2l_benches::MiMalloc = d2l_benches::MiMalloc;
+
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("--round-trip") {
         let ns = d2l_benches::core_round_trip_ns(20_000);
@@ -28,7 +32,8 @@ fn main() {
         ],
     );
     if width > 0 {
-        d2l_experiment::runner::pin_threads(threads);
+        // SAFETY: before any other thread exists (flags are parsed on this thread alone).
+        unsafe { d2l_benches::set_threads(threads) };
         return d2l_benches::in_pool(threads, || step_products(width, threads));
     }
     let gflops = d2l_benches::sgemm_gflops(n, threads, 30);

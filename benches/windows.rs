@@ -12,13 +12,18 @@ use d2l_core::classifier::Classifier;
 use d2l_core::loss::cross_entropy;
 use d2l_core::optim::{Sgd, SgdConfig, Updater};
 
+/// This binary allocates through mimalloc, as the chapter binaries do.
+#[global_allocator]
+static ALLOCATOR: d2l_benches::MiMalloc = d2l_benches::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let (mut threads, mut windows) = (2, 20);
     d2l_benches::positive_flags(
         "step-windows [--threads N] [--windows W]",
         &mut [("--threads", &mut threads), ("--windows", &mut windows)],
     );
-    d2l_experiment::runner::pin_threads(threads);
+    // SAFETY: before any other thread exists (flags are parsed on this thread alone).
+    unsafe { d2l_benches::set_threads(threads) };
     d2l_benches::in_pool(threads, || {
         let device = Device::Cpu;
         let config = mlp_scratch::Config::default();

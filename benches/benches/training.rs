@@ -37,13 +37,12 @@ fn bench_classifier<M: Classifier>(
     group.sample_size(10);
     group.bench_function(name, |b| {
         b.iter(|| {
-            train::train_epoch(
+            train::train_epoch_ch3(
                 net,
                 &mut train_iter,
                 &loss::cross_entropy,
                 &mut sgd,
-                1,
-                &mut (),
+                &mut |_, _| Ok(()),
             )
             .unwrap()
         })

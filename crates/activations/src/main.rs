@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use activations::{Activation, Config, check, grid, tanh_sigmoid_identity_gap};
 use d2l_plot::{Figure, LinePlot};
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().single_threaded().main(|args: Config, run| {
         let x = grid(&run.device)?;

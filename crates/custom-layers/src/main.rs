@@ -8,6 +8,10 @@ use custom_layers::layers::train_demo;
 use custom_layers::{CenteredLayer, Config, FourierHalf, MyLinear, TensorReduction};
 use d2l_core::{init, rng};
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!()
         .single_threaded()

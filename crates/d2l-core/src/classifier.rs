@@ -8,7 +8,6 @@ use candle_core::{D, DType, ModuleT, Tensor, Var};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::rng::RngState;
 use crate::train::EpochMetrics;
 
 /// A model with named trainable parameters: what a training loop updates and a checkpoint
@@ -17,24 +16,6 @@ pub trait Classifier: ModuleT {
     /// Every trainable parameter with a stable name, in a fixed order. The names are the
     /// checkpoint's keys (PyTorch `state_dict` style, e.g. `1.weight`).
     fn named_parameters(&self) -> Vec<(String, Var)>;
-
-    /// Where the model's own random generators stand (e.g. dropout masks'), in a fixed order:
-    /// what a checkpoint saves so that a resumed run draws the same masks. None by default.
-    fn rng_states(&self) -> Vec<RngState> {
-        Vec::new()
-    }
-
-    /// Continues the model's generators from states saved by
-    /// [`rng_states`](Self::rng_states).
-    fn restore_rngs(&self, states: &[RngState]) -> Result<()> {
-        match states {
-            [] => Ok(()),
-            _ => Err(Error::Resume(format!(
-                "{} model generator state(s) were saved, and this model has none",
-                states.len()
-            ))),
-        }
-    }
 
     /// The parameters without names, in the same order.
     fn parameters(&self) -> Vec<Var> {

@@ -68,12 +68,8 @@ impl Dataset {
     /// The examples at `indices`, in that order.
     pub fn select(&self, indices: &[u32]) -> Result<Batch> {
         let idx = Tensor::from_slice(indices, indices.len(), self.x.device())?;
-        let x = match crate::parallel::gather_rows(&self.x, indices)? {
-            Some(x) => x,
-            None => self.x.index_select(&idx, 0)?,
-        };
         Ok(Batch {
-            x,
+            x: crate::ops::gather_rows(&self.x, indices)?,
             y: self.y.index_select(&idx, 0)?,
         })
     }

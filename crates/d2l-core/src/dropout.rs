@@ -17,13 +17,13 @@
 //! }
 //! ```
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use candle_core::{ModuleT, Tensor};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ops;
-use crate::rng::{self, SeededRng};
+use crate::rng::{self, Generators, RngState, SeededRng};
 use crate::validate;
 
 /// The book's `dropout_layer(X, dropout)`.
@@ -76,5 +76,56 @@ impl ModuleT for Dropout {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         dropout_layer(xs, self.p, &mut rng).map_err(|e| candle_core::Error::Msg(e.to_string()))
+    }
+}
+
+/// The mask generators of a model with several dropout layers, one per layer, seeded apart
+/// from the model's initialisation and the loader's shuffling (the book draws every mask
+/// from PyTorch's one global generator): `generator(k)` is layer `k`'s, seeded with `seed +
+/// 11 + k`. They are the model's [`Generators`], so a resumed run draws the same masks.
+#[derive(Debug)]
+pub struct Masks {
+    layers: Vec<Mutex<SeededRng>>,
+}
+
+impl Masks {
+    /// Generators for `layers` dropout layers of a model built from `seed`.
+    pub fn new(seed: u64, layers: usize) -> Self {
+        let layers = (0..layers as u64)
+            .map(|k| Mutex::new(rng::seeded(seed.wrapping_add(11 + k))))
+            .collect();
+        Self { layers }
+    }
+
+    /// The generator of dropout layer `k` (0-based), for [`dropout_layer`].
+    ///
+    /// # Panics
+    /// If `k` is not a layer of these masks.
+    pub fn generator(&self, k: usize) -> MutexGuard<'_, SeededRng> {
+        self.layers[k]
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Generators for Masks {
+    fn generator_states(&self) -> Vec<RngState> {
+        (0..self.layers.len())
+            .map(|k| RngState::of(&self.generator(k)))
+            .collect()
+    }
+
+    fn restore_generators(&self, states: &[RngState]) -> Result<()> {
+        if states.len() != self.layers.len() {
+            return Err(Error::Resume(format!(
+                "{} mask generator state(s) were saved, and this model has {}",
+                states.len(),
+                self.layers.len()
+            )));
+        }
+        for (k, state) in states.iter().enumerate() {
+            *self.generator(k) = state.restore();
+        }
+        Ok(())
     }
 }

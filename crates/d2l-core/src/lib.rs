@@ -2,11 +2,11 @@
 //!
 //! The helpers of the book's `d2l` package, rebuilt on candle: what the chapters' code calls
 //! to load data, initialise, compute losses and metrics, update parameters and train. It
-//! depends on candle (with gemm and rayon, which it also calls), rand, serde, thiserror and
+//! depends on candle, the fast operations of `d2l-kernels`, rand, serde, thiserror and
 //! web-time only, so a course's own crate can link it without a command-line parser, a
-//! terminal or a plotting library. Figures live in
-//! `d2l-plot`, and running an experiment from the command line (flags, run folders, progress,
-//! checkpoints) in `d2l-experiment`.
+//! terminal or a plotting library. Figures live in `d2l-plot`, and running an experiment
+//! from the command line (flags, run folders, progress, checkpoints, resuming) in
+//! `d2l-experiment`.
 //!
 //! | module | the book's helpers |
 //! |---|---|
@@ -20,7 +20,7 @@
 //! | [`optim`] | `sgd`, `torch.optim.SGD` with per-group weight decay, the updater interface |
 //! | [`train`] | `train_epoch_ch3`, `train_ch3` (divergence-checked), the regression loop |
 //! | [`classifier`] | named parameters (`state_dict`), the run summary, `predict_ch3` |
-//! | [`ops`] | the fast operations: `X W + b` that skips the data's gradient, ReLU, `max`, dropout's masked scale |
+//! | [`ops`] | the fast operations of `d2l-kernels`: `X W + b` that skips the data's gradient, ReLU, `max`, dropout's masked scale |
 //! | [`validate`] | hyperparameter checks with messages that state the rule |
 //! | [`error`] | the [`Error`] type |
 //!
@@ -38,11 +38,14 @@ pub mod init;
 pub mod linreg;
 pub mod loss;
 pub mod metrics;
-pub mod ops;
 pub mod optim;
-mod parallel;
 pub mod rng;
 pub mod train;
 pub mod validate;
 
 pub use error::{Error, Result};
+
+/// The fast operations the book's code calls (`d2l_core::ops::linear` is `X @ W + b`): the
+/// crate `d2l-kernels`, re-exported. Each falls back to candle's own composition on any
+/// device or dtype its CPU kernel does not cover.
+pub use d2l_kernels as ops;

@@ -9,71 +9,11 @@
 //! length.
 
 use candle_core::backprop::GradStore;
-use candle_core::{CpuStorage, DType, InplaceOp2, Layout, Tensor, Var};
+use candle_core::{Tensor, Var};
 use candle_nn::Optimizer;
+use d2l_kernels::scaled_update;
 
 use crate::error::Result;
-
-/// `dst ← keep·dst + scale·src`, in place: one pass over the parameter, no allocation.
-struct ScaledUpdate {
-    keep: f32,
-    scale: f32,
-}
-
-impl InplaceOp2 for ScaledUpdate {
-    fn name(&self) -> &'static str {
-        "d2l-scaled-update"
-    }
-
-    fn cpu_fwd(
-        &self,
-        s1: &mut CpuStorage,
-        l1: &Layout,
-        s2: &CpuStorage,
-        l2: &Layout,
-    ) -> candle_core::Result<()> {
-        let (CpuStorage::F32(dst), CpuStorage::F32(src)) = (s1, s2) else {
-            candle_core::bail!("scaled update: parameters and gradients must be f32");
-        };
-        let (Some((d0, d1)), Some((s0, s1))) = (l1.contiguous_offsets(), l2.contiguous_offsets())
-        else {
-            candle_core::bail!("scaled update: parameters and gradients must be contiguous");
-        };
-        let (keep, scale) = (self.keep, self.scale);
-        let src = &src[s0..s1];
-        crate::parallel::for_each_chunk(&mut dst[d0..d1], |offset, dst| {
-            let src = &src[offset..offset + dst.len()];
-            if keep == 1.0 {
-                dst.iter_mut().zip(src).for_each(|(d, s)| *d += scale * s);
-            } else {
-                dst.iter_mut()
-                    .zip(src)
-                    .for_each(|(d, s)| *d = keep * *d + scale * s);
-            }
-        });
-        Ok(())
-    }
-}
-
-/// `p ← keep·p + scale·g`, in place on the CPU for contiguous f32 tensors (the fast path),
-/// through `Var::set` otherwise. With `keep = 1` it equals `p - lr·g` bit for bit.
-fn update_param(p: &Var, g: &Tensor, keep: f64, scale: f64) -> candle_core::Result<()> {
-    let t = p.as_tensor();
-    let fast =
-        t.device().is_cpu() && t.dtype() == DType::F32 && t.is_contiguous() && g.is_contiguous();
-    if fast && t.dims() == g.dims() {
-        t.inplace_op2(
-            g,
-            &ScaledUpdate {
-                keep: keep as f32,
-                scale: scale as f32,
-            },
-        )?;
-    } else {
-        p.set(&((t * keep)? + (g * scale)?)?)?;
-    }
-    Ok(())
-}
 
 /// The book's `sgd(params, lr, batch_size)`: `p -= lr * grad / batch_size` for every parameter
 /// that has a gradient in `grads`.
@@ -82,7 +22,8 @@ pub fn sgd(params: &[Var], grads: &GradStore, lr: f64, batch_size: usize) -> Res
     let scale = lr / batch_size as f64;
     for p in params {
         if let Some(g) = grads.get(p) {
-            update_param(p, g, 1.0, -scale)?;
+            // p -= lr * g / batch_size, in place (see d2l_kernels::scaled_update)
+            scaled_update(p, g, 1.0, -scale)?;
         }
     }
     Ok(())
@@ -220,7 +161,7 @@ impl Optimizer for Sgd {
             for p in &group.params {
                 let Some(g) = grads.get(p) else { continue };
                 // w - lr·(g + λw) = (1 - lr·λ)·w - lr·g
-                update_param(p, g, 1.0 - self.lr * group.weight_decay, -self.lr)?;
+                scaled_update(p, g, 1.0 - self.lr * group.weight_decay, -self.lr)?;
             }
         }
         Ok(())

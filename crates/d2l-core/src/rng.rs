@@ -119,6 +119,29 @@ pub fn uniform(
     Ok(Tensor::from_vec(data, shape, device)?)
 }
 
+/// A model that draws random numbers as it trains (dropout's masks) from generators of its
+/// own. Where they stand can be read and set, so that a run that continues another draws
+/// what the uninterrupted run would have drawn. A model that draws nothing implements it
+/// with the defaults: `impl Generators for MyNet {}`.
+pub trait Generators {
+    /// Where each of the model's generators stands, in a fixed order (none by default).
+    fn generator_states(&self) -> Vec<RngState> {
+        Vec::new()
+    }
+
+    /// Continues the model's generators from states read by
+    /// [`generator_states`](Self::generator_states); states that do not fit are refused.
+    fn restore_generators(&self, states: &[RngState]) -> Result<()> {
+        match states {
+            [] => Ok(()),
+            _ => Err(crate::Error::Resume(format!(
+                "{} generator state(s) were saved, and this model has none",
+                states.len()
+            ))),
+        }
+    }
+}
+
 /// An f32 mask of the given shape: 1 with probability `keep`, else 0.
 ///
 /// This is the book's `(torch.rand(X.shape) > p).float()` with `keep = 1 - p`.
@@ -135,7 +158,7 @@ pub fn keep_mask(
     // and the generator left where drawing them one by one would leave it.
     let start = rng.get_word_pos();
     let source = &*rng;
-    let data: Vec<f32> = crate::parallel::collect_chunks(shape.elem_count(), |entries| {
+    let data: Vec<f32> = crate::ops::parallel::collect_chunks(shape.elem_count(), |entries| {
         let mut rng = source.clone();
         rng.set_word_pos(start + entries.start as u128);
         entries.map(move |_| {

@@ -1,30 +1,31 @@
-//! The classifier training loop with the book's `train_ch3` semantics.
+//! The book's training loops: [`train_epoch_ch3`] and [`train_ch3`] for the classifiers,
+//! [`train_regression`] for the regressions of sections 4.4 and 4.5.
 //!
-//! Per epoch:
+//! Per epoch of [`train_ch3`]:
 //! - **train loss**: the mean per-example loss over the epoch, taken from the training-mode
-//!   forward of each batch *before* its update (dropout active);
+//!   forward of each batch (dropout active);
 //! - **train accuracy**: the fraction correct of those same forwards (no second pass);
 //! - **test accuracy**: [`evaluate_accuracy`] in evaluation mode after the epoch.
 //!
-//! Every batch loss is checked: a NaN or infinite loss, or one that has exploded to more than
-//! [`EXPLOSION_FACTOR`] times the epoch's first batch loss (floored at 1), stops training with
-//! [`Error::Diverged`], naming the epoch and batch, before the bad update is applied. (With a
-//! numerically stable cross-entropy a far too large learning rate often gives huge but finite
-//! losses rather than NaN; both are divergence.) So is an epoch whose mean loss has grown to
-//! more than [`EXPLOSION_FACTOR`] times the first epoch's, however slowly it got there.
-//! Progress goes to a [`Reporter`] (progress bar, metrics file, live figure), which can also
-//! ask the loop to stop.
+//! The book's loop prints nothing and checks nothing until its final asserts. Here every
+//! batch ends with one call to a hook, which the loops use for three things: a divergence
+//! check (a NaN or infinite batch loss, or one that has exploded to more than
+//! [`EXPLOSION_FACTOR`] times the epoch's first, floored at 1, stops training with
+//! [`Error::Diverged`]: with a numerically stable cross-entropy, a far too large learning
+//! rate often gives huge but finite losses rather than NaN), progress for a [`Reporter`],
+//! and the reporter's requests to stop. An epoch whose mean loss has grown to more than
+//! [`EXPLOSION_FACTOR`] times the first epoch's, however slowly, is divergence too.
 
 use candle_core::{DType, ModuleT, Tensor, Var};
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
 use crate::classifier::Classifier;
-use crate::data::DataLoader;
+use crate::data::{Batch, DataLoader};
 use crate::error::{Error, Result};
 use crate::metrics::{Accumulator, correct_count, evaluate_accuracy};
 use crate::optim::Updater;
-use crate::rng::RngState;
+use crate::rng::Generators;
 
 /// A batch's mean loss above this many times the epoch's first batch mean loss (or above this
 /// many times 1, whichever is larger) counts as divergence.
@@ -47,19 +48,6 @@ pub struct EpochMetrics {
     pub seconds: f64,
 }
 
-/// Everything a classifier run needs besides its parameters to continue after an epoch
-/// exactly as if it had never stopped: a checkpoint's contents. (The SGD updaters keep no
-/// state of their own.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TrainState {
-    /// The metrics of the epochs finished so far.
-    pub history: Vec<EpochMetrics>,
-    /// The training loader's shuffling generator.
-    pub shuffle: Option<RngState>,
-    /// The model's own generators (dropout masks).
-    pub model_rngs: Vec<RngState>,
-}
-
 /// Where an epoch stands after a batch: the running means of the epoch so far.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BatchProgress {
@@ -77,19 +65,30 @@ pub struct BatchProgress {
     pub train_acc: f64,
 }
 
-/// Receives progress events from the training loop, and can ask it to stop. Every method has
-/// a default (do nothing, never stop), and `()` is the reporter that ignores everything.
+/// What a classifier run holds besides its metrics: the model's named parameters, the
+/// model's own generators, and the training loader (whose generator shuffles). A reporter
+/// that keeps checkpoints saves it after each epoch and restores it before the first.
+pub struct TrainingState<'a> {
+    /// The model's parameters, with the names of a checkpoint.
+    pub params: &'a [(String, Var)],
+    /// The model's generators (dropout masks); none for most models.
+    pub generators: &'a dyn Generators,
+    /// The training loader.
+    pub loader: &'a mut DataLoader,
+}
+
+/// Receives progress events from the training loops, and can ask them to stop. Every method
+/// has a default (do nothing, never stop), and `()` is the reporter that ignores everything.
 pub trait Reporter {
     /// A line of context from the caller, e.g. which configuration of a sweep trains next.
     fn on_note(&mut self, _note: &str) {}
-    /// Called before the first epoch of a training run, with the model's named parameters
-    /// (what a checkpoint holds).
-    fn on_start(&mut self, _num_epochs: usize, _num_batches: usize, _params: &[(String, Var)]) {}
-    /// Asked once, right after `on_start`: the state to continue from when the run resumes
-    /// an earlier one, whose parameters the reporter has loaded into those `on_start` gave.
-    /// `None` (the default) starts afresh.
-    fn resume(&mut self) -> Result<Option<TrainState>> {
-        Ok(None)
+    /// Called before the first epoch of a training run.
+    fn on_start(&mut self, _num_epochs: usize, _num_batches: usize) {}
+    /// Asked once by [`train_ch3`], right after `on_start`: the epochs an earlier run
+    /// finished, when this run continues it, with `state` set to where that run stood
+    /// (its parameters, generators and loader). The default continues nothing.
+    fn resume(&mut self, _state: TrainingState<'_>) -> Result<Vec<EpochMetrics>> {
+        Ok(Vec::new())
     }
     /// Called after each batch's update.
     fn on_batch(&mut self, _progress: &BatchProgress) {}
@@ -97,9 +96,13 @@ pub trait Reporter {
     fn on_epoch(&mut self, _metrics: &EpochMetrics) -> Result<()> {
         Ok(())
     }
-    /// Called after each epoch's `on_epoch` with the state a checkpoint holds besides the
-    /// parameters. An error stops training.
-    fn on_checkpoint(&mut self, _state: &TrainState) -> Result<()> {
+    /// Called by [`train_ch3`] after each epoch's `on_epoch`, with the metrics of every
+    /// epoch so far and the state a checkpoint holds besides them. An error stops training.
+    fn on_checkpoint(
+        &mut self,
+        _history: &[EpochMetrics],
+        _state: TrainingState<'_>,
+    ) -> Result<()> {
         Ok(())
     }
     /// Called with each record of a regression run ([`train_regression`]). An error stops
@@ -115,6 +118,41 @@ pub trait Reporter {
 
 impl Reporter for () {}
 
+/// A reporter lent to a loop (`&mut reporter`).
+impl<R: Reporter + ?Sized> Reporter for &mut R {
+    fn on_note(&mut self, note: &str) {
+        (**self).on_note(note);
+    }
+
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+        (**self).on_start(num_epochs, num_batches);
+    }
+
+    fn resume(&mut self, state: TrainingState<'_>) -> Result<Vec<EpochMetrics>> {
+        (**self).resume(state)
+    }
+
+    fn on_batch(&mut self, progress: &BatchProgress) {
+        (**self).on_batch(progress);
+    }
+
+    fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
+        (**self).on_epoch(metrics)
+    }
+
+    fn on_checkpoint(&mut self, history: &[EpochMetrics], state: TrainingState<'_>) -> Result<()> {
+        (**self).on_checkpoint(history, state)
+    }
+
+    fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
+        (**self).on_losses(record)
+    }
+
+    fn should_stop(&self) -> bool {
+        (**self).should_stop()
+    }
+}
+
 /// Reporting to two reporters at once, e.g. `(progress, record)`.
 impl<A: Reporter, B: Reporter> Reporter for (A, B) {
     fn on_note(&mut self, note: &str) {
@@ -122,16 +160,30 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
         self.1.on_note(note);
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize, params: &[(String, Var)]) {
-        self.0.on_start(num_epochs, num_batches, params);
-        self.1.on_start(num_epochs, num_batches, params);
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
+        self.0.on_start(num_epochs, num_batches);
+        self.1.on_start(num_epochs, num_batches);
     }
 
-    fn resume(&mut self) -> Result<Option<TrainState>> {
-        match self.0.resume()? {
-            Some(state) => Ok(Some(state)),
-            None => self.1.resume(),
+    fn resume(&mut self, state: TrainingState<'_>) -> Result<Vec<EpochMetrics>> {
+        let TrainingState {
+            params,
+            generators,
+            loader,
+        } = state;
+        let history = self.0.resume(TrainingState {
+            params,
+            generators,
+            loader: &mut *loader,
+        })?;
+        if !history.is_empty() {
+            return Ok(history);
         }
+        self.1.resume(TrainingState {
+            params,
+            generators,
+            loader,
+        })
     }
 
     fn on_batch(&mut self, progress: &BatchProgress) {
@@ -144,9 +196,28 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
         self.1.on_epoch(metrics)
     }
 
-    fn on_checkpoint(&mut self, state: &TrainState) -> Result<()> {
-        self.0.on_checkpoint(state)?;
-        self.1.on_checkpoint(state)
+    fn on_checkpoint(&mut self, history: &[EpochMetrics], state: TrainingState<'_>) -> Result<()> {
+        let TrainingState {
+            params,
+            generators,
+            loader,
+        } = state;
+        self.0.on_checkpoint(
+            history,
+            TrainingState {
+                params,
+                generators,
+                loader: &mut *loader,
+            },
+        )?;
+        self.1.on_checkpoint(
+            history,
+            TrainingState {
+                params,
+                generators,
+                loader,
+            },
+        )
     }
 
     fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
@@ -159,118 +230,102 @@ impl<A: Reporter, B: Reporter> Reporter for (A, B) {
     }
 }
 
-/// An optional reporter: `None` ignores everything.
-impl<R: Reporter> Reporter for Option<R> {
-    fn on_note(&mut self, note: &str) {
-        if let Some(r) = self {
-            r.on_note(note);
-        }
-    }
-
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize, params: &[(String, Var)]) {
-        if let Some(r) = self {
-            r.on_start(num_epochs, num_batches, params);
-        }
-    }
-
-    fn resume(&mut self) -> Result<Option<TrainState>> {
-        self.as_mut().map_or(Ok(None), R::resume)
-    }
-
-    fn on_batch(&mut self, progress: &BatchProgress) {
-        if let Some(r) = self {
-            r.on_batch(progress);
-        }
-    }
-
-    fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
-        self.as_mut().map_or(Ok(()), |r| r.on_epoch(metrics))
-    }
-
-    fn on_checkpoint(&mut self, state: &TrainState) -> Result<()> {
-        self.as_mut().map_or(Ok(()), |r| r.on_checkpoint(state))
-    }
-
-    fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
-        self.as_mut().map_or(Ok(()), |r| r.on_losses(record))
-    }
-
-    fn should_stop(&self) -> bool {
-        self.as_ref().is_some_and(R::should_stop)
-    }
-}
-
 /// The book's per-example loss signature: `(ŷ, y) -> l` with one value per example.
 pub trait LossFn: Fn(&Tensor, &Tensor) -> Result<Tensor> {}
 impl<F: Fn(&Tensor, &Tensor) -> Result<Tensor>> LossFn for F {}
 
-/// One epoch of training (`train_epoch_ch3`): returns `(train_loss, train_acc)`.
-pub fn train_epoch<M, L, U, R>(
+/// The sum of a tensor's elements as an f64 (the book's `float(l.sum())`).
+fn sum(l: &Tensor) -> Result<f64> {
+    Ok(l.sum_all()?.to_dtype(DType::F64)?.to_scalar::<f64>()?)
+}
+
+/// One epoch of training, the book's `train_epoch_ch3`: returns the epoch's mean loss and
+/// accuracy over its training-mode forwards. `after_batch` is called once per batch with
+/// the epoch's sums so far (loss, correct, examples) and the batch's mean loss: the training
+/// loops use it for divergence checks, progress and stop requests.
+// ANCHOR: train_epoch
+pub fn train_epoch_ch3<M, L, U>(
     net: &M,
     train_iter: &mut DataLoader,
     loss: &L,
     updater: &mut U,
-    epoch: usize,
-    reporter: &mut R,
+    after_batch: &mut dyn FnMut(&Accumulator, f64) -> Result<()>,
 ) -> Result<(f64, f64)>
 where
     M: ModuleT + ?Sized,
     L: LossFn + ?Sized,
     U: Updater + ?Sized,
-    R: Reporter + ?Sized,
 {
-    // ANCHOR: train_epoch_body
     // Sum of per-example losses, number correct, number of examples.
     let mut metric = Accumulator::new(3);
-    let num_batches = train_iter.num_batches();
+    for batch in train_iter.epoch() {
+        let Batch { x, y } = batch?;
+        let y_hat = net.forward_t(&x, true)?;
+        let l = loss(&y_hat, &y)?;
+        updater.update(&l)?;
+        let l_sum = sum(&l)?;
+        metric.add(&[l_sum, correct_count(&y_hat, &y)?, y.dim(0)? as f64]);
+        after_batch(&metric, l_sum / l.elem_count().max(1) as f64)?;
+    }
+    Ok((metric[0] / metric[2], metric[1] / metric[2]))
+}
+// ANCHOR_END: train_epoch
+
+/// The hook the training loops give [`train_epoch_ch3`] for epoch `epoch` (of `num_batches`
+/// batches, at learning rate `lr`, named in a divergence error): the divergence check of
+/// every batch, progress for `reporter`, and its requests to stop.
+///
+/// ```no_run
+/// # fn epoch(net: &impl candle_core::ModuleT, train_iter: &mut d2l_core::data::DataLoader,
+/// #     updater: &mut d2l_core::optim::ScratchSgd) -> d2l_core::Result<()> {
+/// use d2l_core::train::{batch_checks, train_epoch_ch3};
+/// let mut checks = batch_checks((), 1, train_iter.num_batches(), 0.1);
+/// train_epoch_ch3(net, train_iter, &d2l_core::loss::cross_entropy, updater, &mut checks)?;
+/// # Ok(()) }
+/// ```
+pub fn batch_checks<R: Reporter>(
+    mut reporter: R,
+    epoch: usize,
+    num_batches: usize,
+    lr: f64,
+) -> impl FnMut(&Accumulator, f64) -> Result<()> {
+    let mut batch = 0;
     let mut limit = f64::INFINITY;
-    for (i, batch) in train_iter.epoch().enumerate() {
-        let batch = batch?;
-        let y_hat = net.forward_t(&batch.x, true)?;
-        let l = loss(&y_hat, &batch.y)?;
-        let loss_sum = l.sum_all()?.to_dtype(DType::F64)?.to_scalar::<f64>()?;
-        let mean = loss_sum / l.elem_count().max(1) as f64;
-        if !mean.is_finite() || mean > limit {
-            let lr = updater.learning_rate();
+    move |metric, loss| {
+        batch += 1;
+        if !loss.is_finite() || loss > limit {
             return Err(Error::Diverged {
                 epoch,
-                batch: i + 1,
-                loss: mean,
+                batch,
+                loss,
                 lr,
             });
         }
-        if i == 0 {
-            limit = EXPLOSION_FACTOR * mean.max(1.0);
+        if batch == 1 {
+            limit = EXPLOSION_FACTOR * loss.max(1.0);
         }
-        updater.update(&l)?;
-        metric.add(&[
-            loss_sum,
-            correct_count(&y_hat, &batch.y)?,
-            batch.len() as f64,
-        ]);
         reporter.on_batch(&BatchProgress {
             epoch,
-            batch: i + 1,
+            batch,
             num_batches,
             examples: metric[2] as usize,
             train_loss: metric[0] / metric[2],
             train_acc: metric[1] / metric[2],
         });
         if reporter.should_stop() {
-            return Err(Error::Stopped {
-                epoch,
-                batch: i + 1,
-            });
+            return Err(Error::Stopped { epoch, batch });
         }
+        Ok(())
     }
-    Ok((metric[0] / metric[2], metric[1] / metric[2]))
-    // ANCHOR_END: train_epoch_body
 }
 
-/// The book's `train_ch3`: `num_epochs` of [`train_epoch`], each followed by a test-accuracy
-/// pass, reported to `reporter`. Returns the metrics of every epoch; a reporter that asks to
-/// stop ends it with [`Error::Stopped`] after the batch it asked in.
-pub fn train_classifier<M, L, U, R>(
+/// The book's `train_ch3`: `num_epochs` of [`train_epoch_ch3`], each followed by a
+/// test-accuracy pass, reported to `reporter`. Returns the metrics of every epoch; a reporter
+/// that asks to stop ends it with [`Error::Stopped`] after the batch it asked in. A reporter
+/// that resumes an earlier run ([`Reporter::resume`]) makes it continue after the epochs that
+/// run finished.
+// ANCHOR: train_ch3
+pub fn train_ch3<M, L, U, R>(
     net: &M,
     train_iter: &mut DataLoader,
     test_iter: &mut DataLoader,
@@ -280,28 +335,28 @@ pub fn train_classifier<M, L, U, R>(
     reporter: &mut R,
 ) -> Result<Vec<EpochMetrics>>
 where
-    M: Classifier + ?Sized,
+    M: Classifier + Generators,
     L: LossFn + ?Sized,
     U: Updater + ?Sized,
     R: Reporter + ?Sized,
 {
-    reporter.on_start(
-        num_epochs,
-        train_iter.num_batches(),
-        &net.named_parameters(),
-    );
-    // A resumed run goes on after the epochs it had finished, its generators where they were.
-    let mut history = resume(net, train_iter, num_epochs, reporter)?;
+    let num_batches = train_iter.num_batches();
+    let params = net.named_parameters();
+    reporter.on_start(num_epochs, num_batches);
+    let mut history = reporter.resume(TrainingState {
+        params: &params,
+        generators: net,
+        loader: train_iter,
+    })?;
+    check_resumed(&history, num_epochs)?;
     let mut watch = RunWatch::after(&history);
     for epoch in history.len() + 1..=num_epochs {
         let start = Instant::now();
-        let (train_loss, train_acc) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
-        watch.check(
-            epoch,
-            train_loss,
-            train_iter.num_batches(),
-            updater.learning_rate(),
-        )?;
+        let lr = updater.learning_rate();
+        let mut checks = batch_checks(&mut *reporter, epoch, num_batches, lr);
+        let (train_loss, train_acc) = train_epoch_ch3(net, train_iter, loss, updater, &mut checks)?;
+        drop(checks);
+        watch.check(epoch, train_loss, num_batches, lr)?;
         let test_acc = evaluate_accuracy(net, test_iter)?;
         let metrics = EpochMetrics {
             epoch,
@@ -312,40 +367,34 @@ where
         };
         reporter.on_epoch(&metrics)?;
         history.push(metrics);
-        reporter.on_checkpoint(&TrainState {
-            history: history.clone(),
-            shuffle: train_iter.shuffle_state(),
-            model_rngs: net.rng_states(),
-        })?;
+        let state = TrainingState {
+            params: &params,
+            generators: net,
+            loader: train_iter,
+        };
+        reporter.on_checkpoint(&history, state)?;
     }
     Ok(history)
 }
+// ANCHOR_END: train_ch3
 
-/// The epochs an earlier run had finished, with the loader's and the model's generators set
-/// where they were, when the reporter resumes one; none otherwise.
-fn resume<M, R>(
-    net: &M,
-    train_iter: &mut DataLoader,
-    num_epochs: usize,
-    reporter: &mut R,
-) -> Result<Vec<EpochMetrics>>
-where
-    M: Classifier + ?Sized,
-    R: Reporter + ?Sized,
-{
-    let Some(state) = reporter.resume()? else {
-        return Ok(Vec::new());
-    };
-    let done = state.history.len();
+/// Refuses a resumed history that does not fit this run: more epochs than it trains, or
+/// epochs not numbered 1, 2, 3, ...
+fn check_resumed(history: &[EpochMetrics], num_epochs: usize) -> Result<()> {
+    let done = history.len();
     if done > num_epochs {
         return Err(Error::Resume(format!(
             "the checkpoint has {done} epochs, and this run trains {num_epochs}"
         )));
     }
-    train_iter.restore_shuffle(state.shuffle.as_ref())?;
-    net.restore_rngs(&state.model_rngs)?;
-    reporter.on_note(&format!("resumed after epoch {done}"));
-    Ok(state.history)
+    if let Some((i, m)) = history.iter().enumerate().find(|(i, m)| m.epoch != i + 1) {
+        return Err(Error::Resume(format!(
+            "its record {} is numbered epoch {}",
+            i + 1,
+            m.epoch
+        )));
+    }
+    Ok(())
 }
 
 /// Divergence over a whole run: an epoch whose mean training loss exceeds
@@ -397,7 +446,7 @@ pub fn final_losses(records: &[LossRecord]) -> Result<(f64, f64)> {
     Ok((last.train_loss, last.test_loss))
 }
 
-/// The regression loop of sections 4.4 and 4.5: `num_epochs` of [`train_epoch`] with the
+/// The regression loop of sections 4.4 and 4.5: `num_epochs` of [`train_epoch_ch3`] with the
 /// training `loss` (which may include a penalty), recording `evaluate_loss` with `eval_loss` on
 /// both sets after every epoch for which `record(epoch)` is true, and reporting each record to
 /// `reporter`.
@@ -421,16 +470,15 @@ where
     R: Reporter + ?Sized,
 {
     let mut records = Vec::new();
-    reporter.on_start(num_epochs, train_iter.num_batches(), &[]);
+    let num_batches = train_iter.num_batches();
+    reporter.on_start(num_epochs, num_batches);
     let mut watch = RunWatch::after(&[]);
     for epoch in 1..=num_epochs {
-        let (train_loss, _) = train_epoch(net, train_iter, loss, updater, epoch, reporter)?;
-        watch.check(
-            epoch,
-            train_loss,
-            train_iter.num_batches(),
-            updater.learning_rate(),
-        )?;
+        let lr = updater.learning_rate();
+        let mut checks = batch_checks(&mut *reporter, epoch, num_batches, lr);
+        let (train_loss, _) = train_epoch_ch3(net, train_iter, loss, updater, &mut checks)?;
+        drop(checks);
+        watch.check(epoch, train_loss, num_batches, lr)?;
         if record(epoch) {
             let train_loss = crate::metrics::evaluate_loss(net, train_iter, eval_loss)?;
             let test_loss = crate::metrics::evaluate_loss(net, test_iter, eval_loss)?;

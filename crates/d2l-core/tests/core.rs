@@ -5,7 +5,7 @@ use candle_nn::Optimizer;
 use d2l_core::data::{DataLoader, Dataset};
 use d2l_core::metrics::{Accumulator, correct_count, evaluate_accuracy, evaluate_loss};
 use d2l_core::optim::{ScratchSgd, Updater, sgd};
-use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::train::{Reporter, train_ch3};
 use d2l_core::{Error, init, loss, rng, validate};
 
 const CPU: Device = Device::Cpu;
@@ -211,6 +211,8 @@ impl d2l_core::classifier::Classifier for Linear {
     }
 }
 
+impl d2l_core::rng::Generators for Linear {}
+
 fn toy_model() -> Linear {
     Linear {
         w: Var::zeros((2, 2), DType::F32, &CPU).unwrap(),
@@ -228,8 +230,13 @@ struct Recorder {
 }
 
 impl Reporter for Recorder {
-    fn on_start(&mut self, _: usize, _: usize, params: &[(String, Var)]) {
-        self.params = params.iter().map(|(n, _)| n.clone()).collect();
+    fn on_checkpoint(
+        &mut self,
+        _: &[d2l_core::train::EpochMetrics],
+        state: d2l_core::train::TrainingState<'_>,
+    ) -> d2l_core::Result<()> {
+        self.params = state.params.iter().map(|(n, _)| n.clone()).collect();
+        Ok(())
     }
     fn on_batch(&mut self, p: &d2l_core::train::BatchProgress) {
         self.batches += 1;
@@ -250,7 +257,7 @@ fn the_training_loop_learns_and_reports_every_batch_and_epoch() {
     let net = toy_model();
     let mut updater = ScratchSgd::new(vec![net.w.clone(), net.b.clone()], 0.5);
     let mut rec = Recorder::default();
-    let history = train_classifier(
+    let history = train_ch3(
         &net,
         &mut train,
         &mut test,
@@ -294,7 +301,7 @@ fn a_diverging_run_stops_with_the_epoch_batch_and_advice() {
     };
     let mut updater = ScratchSgd::new(vec![net.w.clone(), net.b.clone()], 50.0);
     let mut rec = Recorder::default();
-    let err = train_classifier(
+    let err = train_ch3(
         &net,
         &mut train,
         &mut test,
@@ -402,7 +409,7 @@ fn a_reporter_can_stop_training_after_a_batch() {
         stop_after: Some(20),
         ..Recorder::default()
     };
-    let err = train_classifier(
+    let err = train_ch3(
         &net,
         &mut train,
         &mut test,

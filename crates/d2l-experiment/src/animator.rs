@@ -7,11 +7,11 @@
 use std::time::Instant;
 
 use candle_core::Var;
-use d2l_core::train::{EpochMetrics, Reporter, TrainState};
+use d2l_core::train::{EpochMetrics, Reporter, TrainingState};
 use d2l_plot::{Figure, training_figure};
 use serde::{Deserialize, Serialize};
 
-use crate::checkpoint;
+use crate::checkpoint::{self, TrainState};
 use crate::run_dir::RunDir;
 
 /// A [`Reporter`] that keeps the run's records and checkpoint up to date. The files are
@@ -27,7 +27,6 @@ pub struct Animator {
     /// When the last epoch was recorded (or training started): the start of the next
     /// epoch's wall-clock span.
     epoch_mark: Instant,
-    params: Vec<(String, Var)>,
     writer: Writer,
 }
 
@@ -108,7 +107,6 @@ impl Animator {
             history: Vec::new(),
             timings: Vec::new(),
             epoch_mark: Instant::now(),
-            params: Vec::new(),
             writer: Writer::start(),
         }
     }
@@ -143,21 +141,22 @@ impl Animator {
         }))
     }
 
-    /// The checkpoint in the run folder, loaded into the model's parameters, and the rows of
-    /// `timings.csv` up to its last epoch.
-    fn load_checkpoint(&mut self) -> Result<Option<TrainState>, String> {
+    /// The checkpoint in the run folder, loaded into `params`, and the rows of
+    /// `timings.csv` up to its last epoch; `None` when the run stopped before its first
+    /// checkpoint.
+    fn load_checkpoint(&mut self, params: &[(String, Var)]) -> Result<Option<TrainState>, String> {
         let path = self.run.file(checkpoint::FILE);
         if !path.exists() {
             // Stopped before its first epoch ended: it starts again from the seed.
             return Ok(None);
         }
-        let device = match self.params.first() {
+        let device = match params.first() {
             Some((_, v)) => v.device().clone(),
             None => candle_core::Device::Cpu,
         };
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         let saved = checkpoint::decode(&bytes, &device)?;
-        checkpoint::load_into(&saved, &self.params)?;
+        checkpoint::load_into(&saved, params)?;
         let state = saved.state.ok_or("it holds no training state")?;
         let done = state.history.len();
         self.timings = csv::Reader::from_path(self.run.file("timings.csv"))
@@ -174,26 +173,31 @@ fn report(e: anyhow::Error) -> d2l_core::Error {
 }
 
 impl Reporter for Animator {
-    fn on_start(&mut self, num_epochs: usize, _num_batches: usize, params: &[(String, Var)]) {
+    fn on_start(&mut self, num_epochs: usize, _num_batches: usize) {
         self.num_epochs = num_epochs;
         self.history.clear();
         self.timings.clear();
         self.epoch_mark = Instant::now();
-        self.params = params.to_vec();
     }
 
-    fn resume(&mut self) -> d2l_core::Result<Option<TrainState>> {
+    /// A resumed run (`--resume`) continues from the checkpoint in its folder: its
+    /// parameters, the loader's and the model's generators, and its epochs.
+    fn resume(&mut self, state: TrainingState<'_>) -> d2l_core::Result<Vec<EpochMetrics>> {
         if !self.resuming {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         let path = self.run.file(checkpoint::FILE);
-        let state = self
-            .load_checkpoint()
-            .map_err(|why| d2l_core::Error::Resume(format!("{}: {why}", path.display())))?;
-        if let Some(state) = &state {
-            self.history.clone_from(&state.history);
+        let refuse = |why: String| d2l_core::Error::Resume(format!("{}: {why}", path.display()));
+        let Some(saved) = self.load_checkpoint(state.params).map_err(refuse)? else {
+            return Ok(Vec::new());
+        };
+        state.loader.restore_shuffle(saved.shuffle.as_ref())?;
+        state.generators.restore_generators(&saved.model_rngs)?;
+        self.history.clone_from(&saved.history);
+        if let Some(done) = saved.history.last() {
+            self.on_note(&format!("resumed after epoch {}", done.epoch));
         }
-        Ok(state)
+        Ok(saved.history)
     }
 
     fn on_epoch(&mut self, metrics: &EpochMetrics) -> d2l_core::Result<()> {
@@ -208,9 +212,18 @@ impl Reporter for Animator {
         self.record().map_err(report)
     }
 
-    fn on_checkpoint(&mut self, state: &TrainState) -> d2l_core::Result<()> {
+    fn on_checkpoint(
+        &mut self,
+        history: &[EpochMetrics],
+        state: TrainingState<'_>,
+    ) -> d2l_core::Result<()> {
+        let saved = TrainState {
+            history: history.to_vec(),
+            shuffle: state.loader.shuffle_state(),
+            model_rngs: state.generators.generator_states(),
+        };
         // The parameters as they are now, encoded here; written by the writer thread.
-        let bytes = checkpoint::encode(&self.params, Some(state)).map_err(report)?;
+        let bytes = checkpoint::encode(state.params, Some(&saved)).map_err(report)?;
         let run = self.run.clone();
         self.writer
             .send(Box::new(move || {

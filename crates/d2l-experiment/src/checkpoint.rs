@@ -20,9 +20,24 @@ use std::path::Path;
 
 use candle_core::safetensors::Load;
 use candle_core::{Device, Tensor, Var};
-use d2l_core::train::TrainState;
+use d2l_core::rng::RngState;
+use d2l_core::train::EpochMetrics;
+use serde::{Deserialize, Serialize};
 
 use crate::exit::InputError;
+
+/// Everything a classifier run needs besides its parameters to continue after an epoch
+/// exactly as if it had never stopped: the training state a checkpoint holds. (The SGD
+/// updaters keep no state of their own.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainState {
+    /// The metrics of the epochs finished so far.
+    pub history: Vec<EpochMetrics>,
+    /// The training loader's shuffling generator.
+    pub shuffle: Option<RngState>,
+    /// The model's own generators (dropout masks).
+    pub model_rngs: Vec<RngState>,
+}
 
 /// The checkpoint's name in a run folder.
 pub const FILE: &str = "model.safetensors";
@@ -153,7 +168,6 @@ mod tests {
 
     #[test]
     fn a_checkpoint_round_trips_its_state_and_refuses_other_shapes() {
-        use d2l_core::train::{EpochMetrics, TrainState};
         let d = Device::Cpu;
         let var = |shape: &[usize]| Var::zeros(shape, candle_core::DType::F32, &d).unwrap();
         let params = vec![

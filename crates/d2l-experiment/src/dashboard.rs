@@ -13,7 +13,6 @@
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
-use candle_core::Var;
 use d2l_core::train::{BatchProgress, EpochMetrics, LossRecord, Reporter};
 use ratatui::DefaultTerminal;
 use ratatui::Frame;
@@ -491,7 +490,7 @@ impl Reporter for Dashboard {
         self.refresh(true);
     }
 
-    fn on_start(&mut self, num_epochs: usize, _num_batches: usize, _params: &[(String, Var)]) {
+    fn on_start(&mut self, num_epochs: usize, _num_batches: usize) {
         self.state.num_epochs = num_epochs;
         self.state.progress = None;
         self.state.train_loss.clear();

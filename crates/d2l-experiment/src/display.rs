@@ -1,7 +1,6 @@
 //! How a run shows its progress: the live dashboard on a terminal, plain lines elsewhere (logs,
 //! CI, pipes: no escape codes), nothing with `--quiet`.
 
-use candle_core::Var;
 use d2l_core::train::{BatchProgress, EpochMetrics, LossRecord, Reporter};
 
 use crate::dashboard::Dashboard;
@@ -51,13 +50,15 @@ impl Reporter for Display {
         }
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize, params: &[(String, Var)]) {
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
         if let Some(r) = self.reporter() {
-            r.on_start(num_epochs, num_batches, params);
+            r.on_start(num_epochs, num_batches);
         }
     }
 
     fn on_batch(&mut self, progress: &BatchProgress) {
+        #[cfg(feature = "test-hooks")]
+        crash_at_batch(progress);
         if let Some(r) = self.reporter() {
             r.on_batch(progress);
         }
@@ -77,5 +78,23 @@ impl Reporter for Display {
             _ => false,
         };
         asked || crate::signals::received().is_some()
+    }
+}
+
+/// For the kill-and-resume tests, in builds with the `test-hooks` feature only (the chapters'
+/// tests turn it on): with `D2L_CRASH_AT_BATCH=E:B` in the environment, the process kills
+/// itself with SIGKILL after batch `B` of epoch `E`, as a crash in the middle of an epoch
+/// would end it.
+#[cfg(feature = "test-hooks")]
+fn crash_at_batch(progress: &BatchProgress) {
+    let Some(spec) = std::env::var_os("D2L_CRASH_AT_BATCH") else {
+        return;
+    };
+    let at = format!("{}:{}", progress.epoch, progress.batch);
+    if spec.to_string_lossy() == at {
+        // SAFETY: sending a signal to this very process.
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGKILL);
+        }
     }
 }

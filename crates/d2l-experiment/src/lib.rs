@@ -38,11 +38,11 @@ pub use exit::InputError;
 pub use run_dir::RunDir;
 pub use runner::{Chapter, Run};
 
-/// Every chapter binary allocates through mimalloc. The system allocator hands a training
-/// step's large buffers (activations and gradients, fresh every step) back to the kernel and
-/// takes fresh pages for the next, a page fault per 4 KiB: at width 4096 that was 1.6
-/// million faults and 45 % of the first epoch. (The default feature
-/// `mimalloc`; a program with its own global allocator turns it off.)
+/// The allocator every chapter binary declares for itself (`#[global_allocator] static
+/// ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;` in its `main.rs`):
+/// mimalloc. The system allocator hands a training step's large buffers (activations and
+/// gradients, fresh every step) back to the kernel and takes fresh pages for the next, a page
+/// fault per 4 KiB: at width 4096 that was 1.6 million faults and 45 % of the first epoch.
+/// This library installs no allocator itself: a program that links it chooses its own.
 #[cfg(feature = "mimalloc")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+pub use mimalloc::MiMalloc;

@@ -7,7 +7,6 @@
 
 use std::io::IsTerminal;
 
-use candle_core::Var;
 use d2l_core::train::{BatchProgress, EpochMetrics, Reporter};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -63,7 +62,7 @@ impl Reporter for EpochProgress {
         self.println(note);
     }
 
-    fn on_start(&mut self, num_epochs: usize, num_batches: usize, _params: &[(String, Var)]) {
+    fn on_start(&mut self, num_epochs: usize, num_batches: usize) {
         self.finish();
         self.num_epochs = num_epochs;
         self.num_batches = num_batches;

@@ -314,13 +314,15 @@ impl Chapter {
         Ok((matches, Some(resume)))
     }
 
-    /// The thread count: `--threads` if given (at most the cores), else the chapter's
-    /// default, pinned with [`pin_threads`].
+    /// The thread count: `--threads` if given (at most the cores this process may use), else
+    /// the chapter's default or those cores, set with [`set_thread_environment`]. Thread
+    /// counts from the environment (`RAYON_NUM_THREADS`, `CANDLE_NUM_THREADS`) are
+    /// overridden, with a note that says so.
     fn threads(&self, common: &CommonArgs) -> anyhow::Result<usize> {
         let threads = match common.threads.or(self.default_threads) {
             Some(t) => {
                 validate::positive_usize("threads", t)?;
-                let cores = std::thread::available_parallelism().map_or(1, usize::from);
+                let cores = available_cores();
                 if t > cores {
                     return Err(d2l_core::Error::InvalidHyperparameter {
                         name: "threads",
@@ -331,9 +333,19 @@ impl Chapter {
                 }
                 t
             }
-            None => candle_core::utils::get_num_threads(),
+            None => available_cores(),
         };
-        pin_threads(threads);
+        for name in ["RAYON_NUM_THREADS", "CANDLE_NUM_THREADS"] {
+            if let Some(value) = std::env::var_os(name) {
+                eprintln!(
+                    "note: {name}={} is ignored: this run uses {threads} thread(s) (set them with --threads)",
+                    value.to_string_lossy()
+                );
+            }
+        }
+        // SAFETY: a chapter's `main` starts the run before it starts any thread: the signal
+        // handlers, the dashboard and the records' writer thread all come later.
+        unsafe { set_thread_environment(threads) };
         Ok(threads)
     }
 
@@ -392,20 +404,30 @@ impl Chapter {
     }
 }
 
-/// Pins `threads` for the run: `RAYON_NUM_THREADS` for candle's own matrix products, which
-/// read it from the environment (and parse /proc/cpuinfo on every product when it is unset);
-/// `CANDLE_NUM_THREADS=1` for candle's element-wise operations, whose pool's workers spin
-/// between operations (with a second core's worth of spinning beside the training thread and
-/// the product workers, two threads ran no faster than one; those operations are
-/// memory-bound and small here); [`d2l_core::ops::set_num_threads`] for the core's. Call it
-/// at start-up, before the program has started any other thread (the benches call it too).
-pub fn pin_threads(threads: usize) {
-    // SAFETY: the caller runs this at start-up, before any other thread exists.
+/// Sets the thread count of the run in the environment and in the kernels: `RAYON_NUM_THREADS`
+/// for candle's own matrix products, which read it from the environment (and parse
+/// /proc/cpuinfo on every product when it is unset); `CANDLE_NUM_THREADS=1` for candle's
+/// element-wise operations, whose pool's workers spin between operations (with a second
+/// core's worth of spinning beside the training thread and the product workers, two threads
+/// ran no faster than one; those operations are memory-bound and small here);
+/// [`d2l_core::ops::set_num_threads`] for the fast operations.
+///
+/// # Safety
+/// It writes the process environment, which is sound only while no other thread runs or
+/// starts: call it at start-up, before the program has started any thread (the chapter
+/// `main` and the benches do).
+pub unsafe fn set_thread_environment(threads: usize) {
+    // SAFETY: the caller's contract: no other thread exists.
     unsafe {
         std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
         std::env::set_var("CANDLE_NUM_THREADS", "1");
     }
     d2l_core::ops::set_num_threads(threads);
+}
+
+/// The cores this process may run on: its CPU affinity and cgroup quota respected.
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// Runs `work` as a worker of a rayon pool of `threads` threads, so that the matrix products

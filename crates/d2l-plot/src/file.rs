@@ -43,15 +43,18 @@ pub fn write_atomic_with(
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(io("cannot write", path))?;
+    #[cfg(feature = "test-hooks")]
     crash_point(path);
     tmp.persist(path)
         .map_err(|e| io("cannot write", path)(e.error))?;
     Ok(())
 }
 
-/// For the kill-and-resume tests: with `D2L_CRASH_BEFORE_RENAME=NAME:N` in the environment,
-/// the process kills itself with SIGKILL before renaming its `N`-th write of a file called
-/// `NAME` into place, leaving the temporary file behind as a crash there would.
+/// For the kill-and-resume tests, in builds with the `test-hooks` feature only (the chapters'
+/// tests turn it on): with `D2L_CRASH_BEFORE_RENAME=NAME:N` in the environment, the process
+/// kills itself with SIGKILL before renaming its `N`-th write of a file called `NAME` into
+/// place, leaving the temporary file behind as a crash there would.
+#[cfg(feature = "test-hooks")]
 fn crash_point(path: &Path) {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static WRITES: AtomicUsize = AtomicUsize::new(0);

@@ -124,13 +124,13 @@ pub fn compare_with_without(
         // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
         let mut sgd = Sgd::with_lr(net.parameters(), c.lr)?;
         for epoch in 1..=c.num_epochs {
-            let (train_loss, train_acc) = train::train_epoch(
+            let mut checks = train::batch_checks((), epoch, train_iter.num_batches(), c.lr);
+            let (train_loss, train_acc) = train::train_epoch_ch3(
                 &net,
                 &mut train_iter,
                 &loss::cross_entropy,
                 &mut sgd,
-                epoch,
-                &mut (),
+                &mut checks,
             )?;
             let test_acc = evaluate_accuracy(&net, &mut test_iter)?;
             let [h1, h2, _] = net.forward_all(&probe, true)?;

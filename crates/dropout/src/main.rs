@@ -43,6 +43,10 @@ impl Validate for Args {
     }
 }
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().classifier(DropoutMlp::from_tensors, |args: Args, run| {
         let (config, dir) = (&args.config, &run.dir);

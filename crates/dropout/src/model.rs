@@ -2,14 +2,13 @@
 //! `dropout_layer` after each ReLU while training.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
 
 use candle_core::{Device, ModuleT, Tensor, Var};
 use candle_nn::Linear;
 use d2l_core::classifier::{Classifier, named_tensor};
-use d2l_core::dropout::dropout_layer;
+use d2l_core::dropout::{Masks, dropout_layer};
 use d2l_core::ops::{linear_layer, relu};
-use d2l_core::rng::{self, RngState, SeededRng};
+use d2l_core::rng::{self, Generators, RngState};
 use d2l_core::{Result, init};
 
 use crate::{Config, Variant};
@@ -22,9 +21,9 @@ pub struct DropoutMlp {
     lin3: Linear,
     dropout1: f64,
     dropout2: f64,
-    /// Mask generators of the two dropout layers, seeded apart from initialisation and
-    /// shuffling, so a model built from a seed drops the same units every run.
-    masks: [Mutex<SeededRng>; 2],
+    /// Where the two dropout layers draw their masks (the book's global generator), so a
+    /// model built from a seed drops the same units every run.
+    masks: Masks,
     params: Vec<(String, Var)>,
 }
 
@@ -98,19 +97,9 @@ impl DropoutMlp {
             lin3,
             dropout1: p[0],
             dropout2: p[1],
-            masks: [
-                Mutex::new(rng::seeded(seed.wrapping_add(11))),
-                Mutex::new(rng::seeded(seed.wrapping_add(12))),
-            ],
+            masks: Masks::new(seed, 2),
             params,
         })
-    }
-
-    /// The generator of dropout layer `k` (0 or 1).
-    fn masks(&self, k: usize) -> MutexGuard<'_, SeededRng> {
-        self.masks[k]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The book's `forward`, keeping the hidden representations `H1`, `H2` for inspection:
@@ -121,11 +110,11 @@ impl DropoutMlp {
         // `self.relu` (see d2l_core::ops).
         let mut h1 = relu(&linear_layer(&self.lin1, &x.flatten_from(1)?)?)?;
         if training {
-            h1 = dropout_layer(&h1, self.dropout1, &mut self.masks(0))?;
+            h1 = dropout_layer(&h1, self.dropout1, &mut self.masks.generator(0))?;
         }
         let mut h2 = relu(&linear_layer(&self.lin2, &h1)?)?;
         if training {
-            h2 = dropout_layer(&h2, self.dropout2, &mut self.masks(1))?;
+            h2 = dropout_layer(&h2, self.dropout2, &mut self.masks.generator(1))?;
         }
         let out = linear_layer(&self.lin3, &h2)?;
         Ok([h1, h2, out])
@@ -146,24 +135,14 @@ impl Classifier for DropoutMlp {
     fn named_parameters(&self) -> Vec<(String, Var)> {
         self.params.clone()
     }
+}
 
-    fn rng_states(&self) -> Vec<RngState> {
-        (0..self.masks.len())
-            .map(|k| RngState::of(&self.masks(k)))
-            .collect()
+impl Generators for DropoutMlp {
+    fn generator_states(&self) -> Vec<RngState> {
+        self.masks.generator_states()
     }
 
-    fn restore_rngs(&self, states: &[RngState]) -> Result<()> {
-        if states.len() != self.masks.len() {
-            return Err(d2l_core::Error::Resume(format!(
-                "{} mask generator state(s) were saved, and this model has {}",
-                states.len(),
-                self.masks.len()
-            )));
-        }
-        for (k, state) in states.iter().enumerate() {
-            *self.masks(k) = state.restore();
-        }
-        Ok(())
+    fn restore_generators(&self, states: &[RngState]) -> Result<()> {
+        self.masks.restore_generators(states)
     }
 }

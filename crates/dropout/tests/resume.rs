@@ -20,11 +20,13 @@ fn a_run_killed_anywhere_resumes_to_the_same_files() {
             "64",
         ],
         &[
-            Kill::Early(300),
+            // In the middle of epoch 1, before any checkpoint.
+            Kill::AtBatch(1, 40),
             // At the end of epoch 1: its metrics written, its checkpoint not yet in place.
             Kill::MidWrite("model.safetensors", 1),
             Kill::MidWrite("metrics.csv", 2),
-            Kill::MidEpoch(3, 100),
+            // In the middle of epoch 4, after three checkpoints.
+            Kill::AtBatch(4, 100),
         ],
     );
 }

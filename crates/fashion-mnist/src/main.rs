@@ -50,6 +50,10 @@ impl Validate for Args {
     }
 }
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().main(|args: Args, run| {
         let start = Instant::now();

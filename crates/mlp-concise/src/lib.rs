@@ -25,7 +25,7 @@ pub mod model;
 use candle_core::Device;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::optim::Sgd;
-use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::train::{Reporter, train_ch3};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss, rng};
 use fashion_mnist::FashionMnist;
@@ -124,7 +124,7 @@ pub fn run<R: Reporter + ?Sized>(
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
     // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
     let mut sgd = Sgd::with_lr(net.parameters(), config.lr)?;
-    let history = train_classifier(
+    let history = train_ch3(
         &net,
         &mut train_iter,
         &mut test_iter,

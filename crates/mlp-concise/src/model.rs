@@ -109,3 +109,6 @@ impl Classifier for MlpConcise {
         self.params.clone()
     }
 }
+
+/// It draws no random numbers as it trains: no generators to save.
+impl d2l_core::rng::Generators for MlpConcise {}

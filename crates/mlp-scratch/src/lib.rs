@@ -29,7 +29,7 @@ use candle_nn::Optimizer;
 use clap::ValueEnum;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::optim::{ScratchSgd, Sgd, SgdConfig, Updater};
-use d2l_core::train::{Reporter, train_classifier};
+use d2l_core::train::{Reporter, train_ch3};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss, rng};
 use fashion_mnist::FashionMnist;
@@ -154,7 +154,7 @@ pub fn run<R: Reporter + ?Sized>(
         UpdaterKind::CandleSgd => Box::new(candle_nn::SGD::new(params, config.lr)?),
         UpdaterKind::Scratch => Box::new(ScratchSgd::new(params, config.lr)),
     };
-    let history = train_classifier(
+    let history = train_ch3(
         &net,
         &mut train_iter,
         &mut test_iter,

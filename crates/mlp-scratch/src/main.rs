@@ -39,6 +39,10 @@ impl Validate for Args {
     }
 }
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().classifier(MlpScratch::from_tensors, |args: Args, run| {
         let data: &FashionMnist = &run.data;

@@ -137,3 +137,6 @@ impl Classifier for MlpScratch {
             .collect()
     }
 }
+
+/// It draws no random numbers as it trains: no generators to save.
+impl d2l_core::rng::Generators for MlpScratch {}

@@ -81,6 +81,10 @@ struct FitSummary<'a> {
     test_loss: f64,
 }
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!()
         .single_threaded()

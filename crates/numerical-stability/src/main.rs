@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use d2l_plot::{Figure, Histogram, LinePlot, Scale};
 use numerical_stability::{Config, exploding, symmetry, vanishing, xavier};
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().single_threaded().main(|args: Config, run| {
         let (seed, device, out) = (args.seed, &run.device, &run.dir);

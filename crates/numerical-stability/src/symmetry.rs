@@ -93,13 +93,13 @@ pub fn train_constant_net(
         0.01,
     );
     for epoch in 1..=epochs {
-        train::train_epoch(
+        let mut checks = train::batch_checks((), epoch, train_iter.num_batches(), 0.01);
+        train::train_epoch_ch3(
             &net,
             &mut train_iter,
             &loss::squared_loss,
             &mut sgd,
-            epoch,
-            &mut (),
+            &mut checks,
         )?;
     }
     let final_loss = d2l_core::metrics::evaluate_loss(&net, &mut eval_iter, &loss::squared_loss)?;

@@ -58,6 +58,10 @@ struct RunSummary {
     error: Option<String>,
 }
 
+/// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
+#[global_allocator]
+static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
+
 fn main() -> ExitCode {
     d2l_experiment::chapter!().single_threaded().main(|args: Args, run| {
         let config = &args.config;

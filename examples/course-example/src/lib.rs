@@ -68,6 +68,9 @@ impl Module for SpiralNet {
     }
 }
 
+/// It draws no random numbers as it trains.
+impl d2l_core::rng::Generators for SpiralNet {}
+
 impl Classifier for SpiralNet {
     fn named_parameters(&self) -> Vec<(String, Var)> {
         self.layers
@@ -91,7 +94,7 @@ pub fn train_on_spirals(seed: u64) -> d2l_core::Result<f64> {
     let mut test_iter = DataLoader::new(spirals(200, seed + 1, &device)?, 400)?;
     let net = SpiralNet::new(0.5, &mut rng::seeded(seed), &device)?;
     let mut updater = ScratchSgd::new(net.parameters(), 0.3);
-    let history = train::train_classifier(
+    let history = train::train_ch3(
         &net,
         &mut train_iter,
         &mut test_iter,
