@@ -6,16 +6,17 @@ use serde::{Deserialize, Serialize};
 
 /// The exercises' parameters. [`Config::BOOK`] (the `Default`) is the book's, and the fields
 /// are the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {
     /// pReLU's slope for negative inputs.
-    #[arg(long, default_value_t = Config::BOOK.prelu_alpha)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.prelu_alpha))]
     pub prelu_alpha: f64,
     /// Swish's β.
-    #[arg(long, default_value_t = Config::BOOK.swish_beta)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.swish_beta))]
     pub swish_beta: f64,
     /// Seed (this section draws nothing at random; recorded like every run's).
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

@@ -6,16 +6,17 @@ use serde::{Deserialize, Serialize};
 
 /// The training demo's settings. [`Config::BOOK`] (the `Default`) is this crate's demo, and
 /// the fields are the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {
     /// Epochs of the training demo.
-    #[arg(long, default_value_t = Config::BOOK.epochs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.epochs))]
     pub epochs: usize,
     /// Learning rate of the training demo.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Seed for every random draw.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

@@ -114,7 +114,8 @@ impl RunDir {
     /// The default folder for a chapter's run: `runs/<chapter>/<UTC timestamp>-<process id>/`,
     /// so two runs started in the same millisecond get folders of their own.
     pub fn default_path(chapter: &str) -> PathBuf {
-        let stamp = chrono::Utc::now().format("%Y-%m-%dT%H-%M-%S%.3fZ");
+        let now: chrono::DateTime<chrono::Utc> = std::time::SystemTime::now().into();
+        let stamp = now.format("%Y-%m-%dT%H-%M-%S%.3fZ");
         let name = format!("{stamp}-{}", std::process::id());
         Path::new("runs").join(chapter).join(name)
     }

@@ -31,7 +31,6 @@ pub mod exercises;
 pub mod model;
 
 use candle_core::Device;
-use clap::ValueEnum;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::optim::Sgd;
 use d2l_core::train::{Reporter, train_ch3};
@@ -44,7 +43,8 @@ pub use d2l_core::dropout::dropout_layer;
 pub use model::DropoutMlp;
 
 /// Which of the book's two implementations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
     /// Hand-written dropout, PyTorch-default linear init.
@@ -65,32 +65,33 @@ impl Variant {
 
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup
 /// (v0.17), and the fields are the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(default)]
 pub struct Config {
     /// Width of the first hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.num_hiddens1)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_hiddens1))]
     pub num_hiddens1: usize,
     /// Width of the second hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.num_hiddens2)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_hiddens2))]
     pub num_hiddens2: usize,
     /// Dropout after the first hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.dropout1)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.dropout1))]
     pub dropout1: f64,
     /// Dropout after the second hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.dropout2)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.dropout2))]
     pub dropout2: f64,
     /// Learning rate.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Training epochs.
-    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_epochs))]
     pub num_epochs: usize,
     /// Minibatch size.
-    #[arg(long, default_value_t = Config::BOOK.batch_size)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.batch_size))]
     pub batch_size: usize,
     /// Seed for initialisation, shuffling and dropout masks.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

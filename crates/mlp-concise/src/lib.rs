@@ -35,29 +35,30 @@ pub use model::MlpConcise;
 
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
 /// and the fields are the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(default)]
 pub struct Config {
     /// Width of each hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.num_hiddens)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_hiddens))]
     pub num_hiddens: usize,
     /// Number of hidden layers.
-    #[arg(long, default_value_t = Config::BOOK.num_layers)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_layers))]
     pub num_layers: usize,
     /// Learning rate.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Training epochs.
-    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_epochs))]
     pub num_epochs: usize,
     /// Minibatch size.
-    #[arg(long, default_value_t = Config::BOOK.batch_size)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.batch_size))]
     pub batch_size: usize,
     /// Standard deviation of the initial weights (the book's `init_weights`).
-    #[arg(long, default_value_t = Config::BOOK.sigma)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.sigma))]
     pub sigma: f64,
     /// Seed for initialisation and shuffling.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

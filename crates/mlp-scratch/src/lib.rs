@@ -26,7 +26,6 @@ pub mod sweep;
 
 use candle_core::{Device, Var};
 use candle_nn::Optimizer;
-use clap::ValueEnum;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::optim::{ScratchSgd, Sgd, SgdConfig, Updater};
 use d2l_core::train::{Reporter, train_ch3};
@@ -38,7 +37,8 @@ use serde::{Deserialize, Serialize};
 pub use model::{MlpScratch, relu};
 
 /// Which of the book's two updaters trains the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "kebab-case")]
 pub enum UpdaterKind {
     /// The book's `torch.optim.SGD` in 4.2: [`d2l_core::optim::Sgd`], a candle-nn `Optimizer`
@@ -53,33 +53,34 @@ pub enum UpdaterKind {
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
 /// and the fields are the binary's flags (`--num-hiddens 512`), with the same names in
 /// `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(default)]
 pub struct Config {
     /// Width of each hidden layer.
-    #[arg(long, default_value_t = Config::BOOK.num_hiddens)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_hiddens))]
     pub num_hiddens: usize,
     /// Number of hidden layers.
-    #[arg(long, default_value_t = Config::BOOK.num_layers)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_layers))]
     pub num_layers: usize,
     /// Learning rate.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Training epochs.
-    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_epochs))]
     pub num_epochs: usize,
     /// Minibatch size.
-    #[arg(long, default_value_t = Config::BOOK.batch_size)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.batch_size))]
     pub batch_size: usize,
     /// Standard deviation of the initial weights.
-    #[arg(long, default_value_t = Config::BOOK.sigma)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.sigma))]
     pub sigma: f64,
     /// The updater: optimizer (the book's torch.optim.SGD), candle-sgd (candle-nn's SGD) or
     /// scratch (the book's sgd).
-    #[arg(long, value_enum, default_value_t = Config::BOOK.updater)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Config::BOOK.updater))]
     pub updater: UpdaterKind,
     /// Seed for initialisation and shuffling.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

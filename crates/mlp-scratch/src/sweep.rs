@@ -14,19 +14,20 @@ use crate::{Config, run};
 /// The values to try for each hyperparameter (an empty list keeps the base configuration's
 /// value). These are the binary's `--sweep-*` flags, which train, so `--eval-only` refuses
 /// them.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, clap::Args)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Sweep {
     /// Sweep: hidden widths to try, e.g. 16,64,256,1024.
-    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
     pub sweep_hiddens: Vec<usize>,
     /// Sweep: learning rates to try, e.g. 0.03,0.1,0.3.
-    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
     pub sweep_lrs: Vec<f64>,
     /// Sweep: numbers of hidden layers to try, e.g. 1,2,3.
-    #[arg(long, value_delimiter = ',', conflicts_with = "eval_only")]
+    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
     pub sweep_layers: Vec<usize>,
     /// Random search: train only N configurations drawn from the sweep grid.
-    #[arg(long, conflicts_with = "eval_only")]
+    #[cfg_attr(feature = "cli", arg(long, conflicts_with = "eval_only"))]
     pub random_search: Option<usize>,
 }
 

@@ -36,17 +36,18 @@ pub use data::{MAX_DEGREE, PolyData, TRUE_W};
 
 /// The optimisation settings shared by every fit. [`Config::BOOK`] (the `Default`) is the
 /// book's, and the fields are the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(default)]
 pub struct Config {
     /// Learning rate.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Minibatch size (the book uses min(10, n_train)).
-    #[arg(long, default_value_t = Config::BOOK.batch_size)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.batch_size))]
     pub batch_size: usize,
     /// Seed for the data, the initial weights and the shuffling.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

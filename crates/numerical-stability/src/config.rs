@@ -6,28 +6,29 @@ use serde::{Deserialize, Serialize};
 
 /// The demos' sizes. [`Config::BOOK`] (the `Default`) is the book's, and the fields are the
 /// binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {
     /// Matrix multiplications in the exploding-product demo.
-    #[arg(long, default_value_t = Config::BOOK.steps)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.steps))]
     pub steps: usize,
     /// Seeds for the histogram of the product's size.
-    #[arg(long, default_value_t = Config::BOOK.histogram_seeds)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.histogram_seeds))]
     pub histogram_seeds: u64,
     /// Depth of the network in the variance-per-layer demo.
-    #[arg(long, default_value_t = Config::BOOK.depth)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.depth))]
     pub depth: usize,
     /// Width of its layers.
-    #[arg(long, default_value_t = Config::BOOK.width)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.width))]
     pub width: usize,
     /// Hidden units of the symmetry demo.
-    #[arg(long, default_value_t = Config::BOOK.hidden)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.hidden))]
     pub hidden: usize,
     /// Dropout probability that breaks the symmetry.
-    #[arg(long, default_value_t = Config::BOOK.dropout)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.dropout))]
     pub dropout: f64,
     /// Seed for every random draw.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 

@@ -28,7 +28,6 @@
 pub mod sweep;
 
 use candle_core::{Device, Module, Tensor, Var};
-use clap::ValueEnum;
 use d2l_core::data::{DataLoader, load_array, synthetic_data};
 use d2l_core::linreg::linreg;
 use d2l_core::optim::{ParamGroup, ScratchSgd, Sgd};
@@ -38,7 +37,8 @@ use d2l_core::{Result, loss, rng};
 use serde::{Deserialize, Serialize};
 
 /// The regularisation penalty of the scratch variant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Penalty {
     /// λ‖w‖²/2 (weight decay), the book's `l2_penalty`.
@@ -48,7 +48,8 @@ pub enum Penalty {
 }
 
 /// Which implementation of the section.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Variant {
     /// Penalty in the loss, the book's scratch `sgd`.
@@ -69,32 +70,33 @@ impl Variant {
 
 /// The section's settings. [`Config::BOOK`] (the `Default`) is the book's, and the fields are
 /// the binary's flags, with the same names in `config.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, clap::Args)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 #[serde(default)]
 pub struct Config {
     /// Training examples.
-    #[arg(long, default_value_t = Config::BOOK.n_train)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.n_train))]
     pub n_train: usize,
     /// Test examples.
-    #[arg(long, default_value_t = Config::BOOK.n_test)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.n_test))]
     pub n_test: usize,
     /// Input dimension.
-    #[arg(long, default_value_t = Config::BOOK.num_inputs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_inputs))]
     pub num_inputs: usize,
     /// Minibatch size.
-    #[arg(long, default_value_t = Config::BOOK.batch_size)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.batch_size))]
     pub batch_size: usize,
     /// Learning rate.
-    #[arg(long, default_value_t = Config::BOOK.lr)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.lr))]
     pub lr: f64,
     /// Training epochs.
-    #[arg(long, default_value_t = Config::BOOK.num_epochs)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.num_epochs))]
     pub num_epochs: usize,
     /// The scratch variant's penalty: l2 (weight decay) or l1.
-    #[arg(long, value_enum, default_value_t = Config::BOOK.penalty)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Config::BOOK.penalty))]
     pub penalty: Penalty,
     /// Seed for data, initialisation and shuffling.
-    #[arg(long, default_value_t = Config::BOOK.seed)]
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 
