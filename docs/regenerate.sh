@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=docs/src/generated
 cargo build --release --workspace --bins
 # (performance.md beside the chapters' folders is written by benches/reference/compare.sh.)
-for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout numerical-stability custom-layers; do
+for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout backprop numerical-stability custom-layers; do
     extra=(--seed 0)
     case "$chapter" in
         model-selection) extra+=(--degree-sweep) ;;

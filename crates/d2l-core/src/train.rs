@@ -256,6 +256,7 @@ where
     L: LossFn + ?Sized,
     U: Updater + ?Sized,
 {
+    // ANCHOR: train_epoch_body
     // Sum of per-example losses, number correct, number of examples.
     let mut metric = Accumulator::new(3);
     for batch in train_iter.epoch() {
@@ -268,6 +269,7 @@ where
         after_batch(&metric, l_sum / l.elem_count().max(1) as f64)?;
     }
     Ok((metric[0] / metric[2], metric[1] / metric[2]))
+    // ANCHOR_END: train_epoch_body
 }
 // ANCHOR_END: train_epoch
 

@@ -47,7 +47,11 @@ fn accuracy_counts_argmax_hits_and_tolerates_regression_outputs() {
     let mut acc = Accumulator::new(2);
     acc.add(&[2.0, 3.0]);
     acc.add(&[0.5, -1.0]);
-    assert_eq!((acc[0], acc[1]), (2.5, 2.0), "each slot sums its own values");
+    assert_eq!(
+        (acc[0], acc[1]),
+        (2.5, 2.0),
+        "each slot sums its own values"
+    );
     acc.reset();
     assert_eq!((acc[0], acc[1]), (0.0, 0.0), "reset zeroes every slot");
 }

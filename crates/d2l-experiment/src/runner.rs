@@ -29,6 +29,7 @@
 //! }
 //! ```
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
@@ -237,20 +238,26 @@ impl Chapter {
                 }
                 None => self.start(&args, &common)?,
             };
-            in_pool(run.threads, || body(args, &run)).map_err(|e| run.fail(e))?;
-            println!("wrote {}", run.dir.path().display());
+            in_pool(run.threads, || output_errors_as_errors(|| body(args, &run)))
+                .map_err(|e| run.fail(e))?;
+            writeln!(std::io::stdout(), "wrote {}", run.dir.path().display())
+                .map_err(|e| anyhow::Error::new(e).context("cannot write to the standard output"))
+                .map_err(|e| run.fail(e))?;
             Ok(())
         })();
+        // The last line goes to stderr if it can; a full or closed stderr changes nothing
+        // but that line (never a panic, never another exit status).
+        let mut stderr = std::io::stderr();
         match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => match stop_status(&error) {
                 // Stopped as asked: not an error.
                 Some(status) => {
-                    eprintln!("{}", one_line(&error));
+                    let _ = writeln!(stderr, "{}", one_line(&error));
                     ExitCode::from(status)
                 }
                 None => {
-                    eprintln!("error: {}", one_line(&error));
+                    let _ = writeln!(stderr, "error: {}", one_line(&error));
                     ExitCode::from(exit_status(&error))
                 }
             },
@@ -337,7 +344,8 @@ impl Chapter {
         };
         for name in ["RAYON_NUM_THREADS", "CANDLE_NUM_THREADS"] {
             if let Some(value) = std::env::var_os(name) {
-                eprintln!(
+                let _ = writeln!(
+                    std::io::stderr(),
                     "note: {name}={} is ignored: this run uses {threads} thread(s) (set them with --threads)",
                     value.to_string_lossy()
                 );
@@ -423,6 +431,43 @@ pub unsafe fn set_thread_environment(threads: usize) {
         std::env::set_var("CANDLE_NUM_THREADS", "1");
     }
     d2l_core::ops::set_num_threads(threads);
+}
+
+/// Runs `work`, turning a failed write to the standard output or error (`println!` on a full
+/// disk or a closed pipe, which panics) into an error, so the run ends with a clean message
+/// and its records, not a panic and exit status 101. Any other panic goes on as one.
+fn output_errors_as_errors(work: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<()> {
+    const PRINT_FAILED: &str = "failed printing to std";
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let message = panic_message(info.payload());
+            if !message.is_some_and(|m| m.starts_with(PRINT_FAILED)) {
+                default(info);
+            }
+        }));
+    });
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok(result) => result,
+        Err(payload) => match panic_message(payload.as_ref()) {
+            Some(message) if message.starts_with(PRINT_FAILED) => {
+                let cause = message.split_once(": ").map_or("", |(_, c)| c).to_string();
+                Err(anyhow::anyhow!(
+                    "cannot write to the standard output or error ({cause}); the run stopped there"
+                ))
+            }
+            _ => std::panic::resume_unwind(payload),
+        },
+    }
+}
+
+/// A panic's message, when it is text.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
 }
 
 /// The cores this process may run on: its CPU affinity and cgroup quota respected.

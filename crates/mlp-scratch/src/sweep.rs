@@ -18,13 +18,22 @@ use crate::{Config, run};
 #[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Sweep {
     /// Sweep: hidden widths to try, e.g. 16,64,256,1024.
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', conflicts_with = "eval_only")
+    )]
     pub sweep_hiddens: Vec<usize>,
     /// Sweep: learning rates to try, e.g. 0.03,0.1,0.3.
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', conflicts_with = "eval_only")
+    )]
     pub sweep_lrs: Vec<f64>,
     /// Sweep: numbers of hidden layers to try, e.g. 1,2,3.
-    #[cfg_attr(feature = "cli", arg(long, value_delimiter = ',', conflicts_with = "eval_only"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_delimiter = ',', conflicts_with = "eval_only")
+    )]
     pub sweep_layers: Vec<usize>,
     /// Random search: train only N configurations drawn from the sweep grid.
     #[cfg_attr(feature = "cli", arg(long, conflicts_with = "eval_only"))]

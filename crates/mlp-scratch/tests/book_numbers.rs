@@ -49,9 +49,19 @@ fn the_default_run_reaches_the_books_numbers_and_its_parameters_reload() {
     // book's own floor of 0.7 (its ten epochs span 0.74-0.84, and seed 0's first is 0.714).
     let h = &epochs.0;
     assert_eq!(h.len(), 10);
-    assert!(h.windows(2).all(|w| w[1].train_loss < w[0].train_loss), "{h:?}");
-    assert!((0.9..=1.2).contains(&h[0].train_loss), "epoch 1: {:?}", h[0]);
-    assert!(h.iter().all(|m| (0.70..=0.87).contains(&m.test_acc)), "{h:?}");
+    assert!(
+        h.windows(2).all(|w| w[1].train_loss < w[0].train_loss),
+        "{h:?}"
+    );
+    assert!(
+        (0.9..=1.2).contains(&h[0].train_loss),
+        "epoch 1: {:?}",
+        h[0]
+    );
+    assert!(
+        h.iter().all(|m| (0.70..=0.87).contains(&m.test_acc)),
+        "{h:?}"
+    );
 
     // Rebuilt from its named parameters (what model.safetensors holds), the model gives the
     // same test accuracy.

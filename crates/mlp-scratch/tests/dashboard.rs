@@ -15,10 +15,16 @@ struct Tmux {
 /// Whether tmux can be run here. When it cannot, a user's machine skips the dashboard tests
 /// with a line saying what to install, and CI (`CI=true`) fails.
 fn tmux_installed() -> bool {
-    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !found {
         let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-        assert!(!ci, "tmux is not installed, and CI must run the dashboard tests: apt-get install tmux");
+        assert!(
+            !ci,
+            "tmux is not installed, and CI must run the dashboard tests: apt-get install tmux"
+        );
         eprintln!("skipped: the dashboard tests need tmux (apt-get install tmux)");
     }
     found
