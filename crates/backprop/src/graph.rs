@@ -66,7 +66,7 @@ pub fn svg(bias: bool, direction: Direction) -> String {
         op("+", 795.0, main),
         var("J", 870.0, main),
         op("‖·‖²", 645.0, 270.0),
-        var("λ", 570.0, 270.0),
+        var("λ", 720.0, 200.0),
         var("s", 795.0, 270.0),
     ];
     // (from, to, the gradient the backward arrow carries)

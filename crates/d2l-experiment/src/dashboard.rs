@@ -162,8 +162,14 @@ impl Dashboard {
             }
             match key.code {
                 KeyCode::Char('q') => self.state.stop = true,
+                // The terminal is in raw mode, so Ctrl-C arrives as a key, not as SIGINT: it
+                // interrupts the run as SIGINT would (exit status 130, resumable), and a
+                // second one ends it at once.
                 KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    self.state.stop = true
+                    if !crate::signals::interrupt_from_keyboard() {
+                        ratatui::restore();
+                        std::process::exit(crate::signals::exit_status(libc::SIGINT).into());
+                    }
                 }
                 KeyCode::Right | KeyCode::Down => self.state.step(1),
                 KeyCode::Left | KeyCode::Up => self.state.step(-1),

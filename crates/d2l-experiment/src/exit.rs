@@ -61,7 +61,8 @@ pub fn one_line(error: &anyhow::Error) -> String {
     let mut message = error.to_string();
     for cause in error.chain().skip(1) {
         let text = cause.to_string();
-        if !message.contains(&text) {
+        // A message that quotes its cause may have dropped the cause's final full stop.
+        if !message.contains(text.trim_end_matches('.')) {
             message.push_str(": ");
             message.push_str(&text);
         }
@@ -88,6 +89,13 @@ mod tests {
         let inner = std::io::Error::other("disk full");
         let e = anyhow::Error::new(inner).context("cannot write summary.json");
         assert_eq!(one_line(&e), "cannot write summary.json: disk full");
+        // A context that already quotes its cause, full stop or not, says it once.
+        let quoted = anyhow::Error::new(std::io::Error::other("Fashion-MNIST not found."))
+            .context("Fashion-MNIST not found; its records are in run");
+        assert_eq!(
+            one_line(&quoted),
+            "Fashion-MNIST not found; its records are in run"
+        );
         let bad = d2l_core::validate::positive_f64("lr", -1.0).unwrap_err();
         assert_eq!(exit_status(&anyhow::Error::new(bad)), 2);
         assert_eq!(exit_status(&anyhow::anyhow!("other")), 1);

@@ -44,9 +44,20 @@ impl RunDir {
         match std::fs::create_dir(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && path.is_dir() => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let what = match std::fs::symlink_metadata(&path) {
+                    Ok(m) if m.file_type().is_symlink() => "a link to no folder",
+                    _ => "a file, not a folder",
+                };
+                return Err(InputError::new(std::io::Error::other(format!(
+                    "--out {} is {what}: choose another --out",
+                    path.display()
+                )))
+                .into());
+            }
             Err(e) => return Err(e).with_context(context),
         }
-        let lock = Self::lock(&path)?;
+        let lock = Self::lock(&path, "choose another --out")?;
         let entries = list(&path).with_context(context)?;
         if !entries.is_empty() {
             if !overwrite {
@@ -79,7 +90,7 @@ impl RunDir {
         if !path.is_dir() {
             return Err(refuse("no such run folder".into()).into());
         }
-        let lock = Self::lock(&path)?;
+        let lock = Self::lock(&path, "wait until it ends, or stop it, then resume")?;
         let summary = std::fs::read(path.join("summary.json")).ok();
         let status = summary
             .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
@@ -97,13 +108,13 @@ impl RunDir {
     }
 
     /// Opens and locks the folder (an advisory lock that other runs respect); refuses one that
-    /// another run holds.
-    fn lock(path: &Path) -> anyhow::Result<std::sync::Arc<std::fs::File>> {
+    /// another run holds, with `advice`.
+    fn lock(path: &Path, advice: &str) -> anyhow::Result<std::sync::Arc<std::fs::File>> {
         let folder = std::fs::File::open(path)
             .with_context(|| format!("cannot open the run folder {}", path.display()))?;
         if folder.try_lock().is_err() {
             return Err(InputError::new(std::io::Error::other(format!(
-                "{} is in use by another run; choose another --out",
+                "{} is in use by another run; {advice}",
                 path.display()
             )))
             .into());

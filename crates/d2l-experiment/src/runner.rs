@@ -107,7 +107,11 @@ impl Run {
 
     /// The command that continues this run from its last checkpoint.
     pub fn resume_command(&self) -> String {
-        format!("{} --resume {}", self.chapter, self.dir.path().display())
+        format!(
+            "{} --resume {}",
+            self.chapter,
+            shell_quoted(&self.dir.path().display().to_string())
+        )
     }
 
     /// Refuses to resume `what` (a sweep, say), which only runs from the start.
@@ -221,7 +225,17 @@ impl Chapter {
             // After the flags: a flattened struct's doc comment would replace the about text.
             .version(self.version)
             .about(self.about)
-            .allow_negative_numbers(true);
+            .allow_negative_numbers(true)
+            // A number flag takes `-inf` (or `-nan`) as its value, so that validation can say
+            // what is wrong with it, rather than clap reading it as a flag `-i`.
+            .mut_args(|arg| {
+                let number = arg.get_value_parser().type_id() == std::any::TypeId::of::<f64>();
+                if number {
+                    arg.allow_hyphen_values(true)
+                } else {
+                    arg
+                }
+            });
         let result = (|| {
             let (matches, resume) = self.matches(command)?;
             let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
@@ -275,7 +289,7 @@ impl Chapter {
         if !self.resumable {
             return Err(refuse(format!("{} runs have no checkpoints to resume", self.name)).into());
         }
-        let kept = ["resume", "quiet", "no_wait"];
+        let kept = ["resume", "threads", "quiet", "no_wait"];
         if let Some(id) = command.get_arguments().map(clap::Arg::get_id).find(|id| {
             !kept.contains(&id.as_str())
                 && given.value_source(id.as_str()) == Some(ValueSource::CommandLine)
@@ -298,7 +312,13 @@ impl Chapter {
         let config: serde_json::Value = std::fs::read(&record)
             .map_err(anyhow::Error::from)
             .and_then(|bytes| Ok(serde_json::from_slice(&bytes)?))
-            .map_err(|e| refuse(format!("cannot resume {}: {e}", dir.display())))?;
+            .map_err(|e| {
+                refuse(format!(
+                    "cannot resume {}: cannot read its record {}: {e}",
+                    dir.display(),
+                    record.display()
+                ))
+            })?;
         let argv: Option<Vec<String>> = serde_json::from_value(config["argv"].clone()).ok();
         let (Some(argv), true) = (argv, config["chapter"] == self.name) else {
             return Err(refuse(format!(
@@ -312,7 +332,12 @@ impl Chapter {
             .try_get_matches_from(std::iter::once(self.name.to_string()).chain(argv))
             .map_err(|e| refuse(format!("cannot resume {}: {e}", dir.display())))?;
         let resume = Resume {
-            threads: config["runtime"]["threads"].as_u64().map(|t| t as usize),
+            // Results are bit for bit the same on any thread count: `--threads` may change it,
+            // and the recorded count is kept only while this machine offers that many cores.
+            threads: given.get_one::<usize>("threads").copied().or_else(|| {
+                let recorded = config["runtime"]["threads"].as_u64()? as usize;
+                Some(recorded.min(available_cores()))
+            }),
             config,
             dir: dir.clone(),
             quiet: given.get_flag("quiet"),
@@ -381,13 +406,19 @@ impl Chapter {
 
     /// Takes back the folder of an interrupted run, on the threads it ran with, keeping its
     /// `config.json`.
-    fn resume(&self, common: &CommonArgs, config: serde_json::Value) -> anyhow::Result<Run> {
+    fn resume(&self, common: &CommonArgs, mut config: serde_json::Value) -> anyhow::Result<Run> {
         let threads = self.threads(common)?;
         let out = common
             .out
             .clone()
             .context("a resumed run names its folder")?;
         let dir = RunDir::resume(out)?;
+        // The record says on how many threads each resumed part ran (written with the next
+        // record of the run, not before it has been taken back).
+        match config["runtime"]["resumed_on_threads"].as_array_mut() {
+            Some(list) => list.push(threads.into()),
+            None => config["runtime"]["resumed_on_threads"] = serde_json::json!([threads]),
+        }
         Ok(self.run(dir, common.device.device(), (common, threads), config, true))
     }
 
@@ -470,6 +501,20 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
         .or_else(|| payload.downcast_ref::<&str>().copied())
 }
 
+/// `text` as one word for a POSIX shell: as it is when it holds only characters a shell
+/// leaves alone, else in single quotes (a quote inside written `'\''`).
+fn shell_quoted(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c));
+    if plain {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// The cores this process may run on: its CPU affinity and cgroup quota respected.
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -501,4 +546,17 @@ struct Resume {
     dir: PathBuf,
     quiet: bool,
     no_wait: bool,
+}
+
+#[cfg(test)]
+mod quoting_tests {
+    #[test]
+    fn paths_are_quoted_for_the_shell_only_when_they_need_it() {
+        assert_eq!(
+            super::shell_quoted("runs/mlp-scratch/2026-12-01T10-00-00.000Z-7"),
+            "runs/mlp-scratch/2026-12-01T10-00-00.000Z-7"
+        );
+        assert_eq!(super::shell_quoted("/tmp/sp ace"), "'/tmp/sp ace'");
+        assert_eq!(super::shell_quoted("it's"), r"'it'\''s'");
+    }
 }

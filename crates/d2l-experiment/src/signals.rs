@@ -36,6 +36,13 @@ pub fn catch() {
     });
 }
 
+/// Records a Ctrl-C pressed in the dashboard (whose raw-mode terminal turns it into a key) as
+/// the SIGINT it stands for. Returns false when a signal had already asked the run to stop:
+/// the second Ctrl-C, which ends the run at once.
+pub(crate) fn interrupt_from_keyboard() -> bool {
+    received_flag().swap(SIGINT as usize, Ordering::SeqCst) == 0
+}
+
 /// The signal that asked the run to stop, if one did.
 pub fn received() -> Option<i32> {
     match received_flag().load(Ordering::SeqCst) {

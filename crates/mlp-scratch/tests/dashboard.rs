@@ -200,3 +200,21 @@ fn q_stops_after_the_current_batch_and_leaves_a_consistent_run_folder() {
         String::from_utf8_lossy(&result.stderr)
     );
 }
+
+#[test]
+fn ctrl_c_in_the_dashboard_interrupts_the_run_as_sigint_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let Some(tmux) = Tmux::start("ctrl-c", &command(&out, 50)) else {
+        return;
+    };
+    tmux.wait_for("epoch 2/50");
+    tmux.keys("C-c");
+    // No key to press: an interrupted run ends at once, with SIGINT's status.
+    let after = tmux.wait_for("EXITED 130");
+    assert!(after.contains("interrupted at epoch"), "{after}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["status"], "interrupted");
+    assert_eq!(summary["signal"], "SIGINT");
+}
