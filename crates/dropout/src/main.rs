@@ -26,7 +26,7 @@ struct Args {
     grid: Vec<f64>,
     /// Exercise: train with and without dropout for --num-epochs and plot the gap and
     /// variances.
-    #[arg(long, conflicts_with = "eval_only")]
+    #[arg(long, conflicts_with_all = ["eval_only", "grid"])]
     compare: bool,
 }
 

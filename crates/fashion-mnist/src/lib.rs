@@ -195,11 +195,18 @@ impl FashionMnist {
         })
     }
 
-    /// The same data with only the first `n` training examples (at most all of them): the
-    /// playground's "subset", and `--train-examples N`.
+    /// The same data with only the first `n` training examples: the playground's "subset",
+    /// and `--train-examples N`. More than the training set holds is refused.
     pub fn with_train_examples(mut self, n: usize) -> d2l_core::Result<Self> {
         d2l_core::validate::positive_usize("train_examples", n)?;
-        let n = n.min(self.train.len());
+        let all = self.train.len();
+        if n > all {
+            return Err(d2l_core::Error::InvalidHyperparameter {
+                name: "train_examples",
+                rule: "at most the number of training images",
+                value: format!("{n} (the training set has {all})"),
+            });
+        }
         self.train = Split {
             images: self.train.images.narrow(0, 0, n)?,
             labels: self.train.labels.narrow(0, 0, n)?,

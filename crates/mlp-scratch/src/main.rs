@@ -24,7 +24,8 @@ struct Args {
 impl Validate for Args {
     fn validate(&self) -> d2l_core::Result<()> {
         self.config.validate()?;
-        self.sweep.validate()
+        // The grid itself: a random search larger than the grid is refused before any work.
+        self.sweep.configs(&self.config).map(|_| ())
     }
 
     /// The largest configuration of the sweep (they train one after another).

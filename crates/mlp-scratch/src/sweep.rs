@@ -134,6 +134,13 @@ impl Sweep {
             }
         }
         if let Some(n) = self.random_search {
+            if n > grid.len() {
+                return Err(d2l_core::Error::InvalidHyperparameter {
+                    name: "random_search",
+                    rule: "at most the number of configurations in the grid",
+                    value: format!("{n} (the grid has {})", grid.len()),
+                });
+            }
             let order = rng::permutation(&mut rng::seeded(base.seed), grid.len());
             let mut picked: Vec<usize> = order.into_iter().take(n).map(|i| i as usize).collect();
             picked.sort_unstable();

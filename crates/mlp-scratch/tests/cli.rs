@@ -344,3 +344,30 @@ fn a_run_owns_its_folder_and_never_mixes_with_another() {
         "{codes:?}"
     );
 }
+
+#[test]
+fn impossible_requests_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, says) in [
+        (
+            vec!["--train-examples", "70000"],
+            "train_examples must be at most the number of training images, got 70000 (the training set has 60000)",
+        ),
+        (
+            vec!["--sweep-hiddens", "16,64", "--random-search", "100"],
+            "random_search must be at most the number of configurations in the grid, got 100 (the grid has 2)",
+        ),
+        (
+            vec!["--lr", "-inf"],
+            "lr must be a finite number > 0, got -inf",
+        ),
+    ] {
+        let out = dir.path().join(args.join("_"));
+        let mut all = args.clone();
+        all.extend(["--out", out.to_str().unwrap()]);
+        let (code, _, stderr) = mlp(&all);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!out.join("metrics.csv").exists(), "{args:?} trained");
+    }
+}
