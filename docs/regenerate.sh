@@ -18,6 +18,11 @@ for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection
     "target/release/$chapter" --out "$out/$chapter" "${extra[@]}" > "$out.$chapter.log" 2>&1 || { cat "$out.$chapter.log"; exit 1; }
     mv "$out.$chapter.log" "$out/$chapter/stdout.txt"
 done
+# 4.2's exercises: width, depth and learning rate, every combination.
+echo "== mlp-scratch sweep"
+rm -rf "${out:?}/mlp-scratch-sweep"
+target/release/mlp-scratch --seed 0 --sweep-hiddens 16,64,256,1024 --sweep-lrs 0.03,0.1,0.3 \
+    --sweep-layers 1,2 --quiet --out "$out/mlp-scratch-sweep" > /dev/null
 # Keep the pages light: no checkpoints; line plots as SVG, image grids (one rectangle per
 # pixel in SVG) as PNG.
 find "$out" -name '*.safetensors' -delete

@@ -165,11 +165,12 @@ impl Dashboard {
                 // The terminal is in raw mode, so Ctrl-C arrives as a key, not as SIGINT: it
                 // interrupts the run as SIGINT would (exit status 130, resumable), and a
                 // second one ends it at once.
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    if !crate::signals::interrupt_from_keyboard() {
-                        ratatui::restore();
-                        std::process::exit(crate::signals::exit_status(libc::SIGINT).into());
-                    }
+                KeyCode::Char('c')
+                    if key.modifiers.contains(KeyModifiers::CONTROL)
+                        && !crate::signals::interrupt_from_keyboard() =>
+                {
+                    ratatui::restore();
+                    std::process::exit(crate::signals::exit_status(libc::SIGINT).into());
                 }
                 KeyCode::Right | KeyCode::Down => self.state.step(1),
                 KeyCode::Left | KeyCode::Up => self.state.step(-1),
