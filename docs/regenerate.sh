@@ -23,6 +23,15 @@ echo "== mlp-scratch sweep"
 rm -rf "${out:?}/mlp-scratch-sweep"
 target/release/mlp-scratch --seed 0 --sweep-hiddens 16,64,256,1024 --sweep-lrs 0.03,0.1,0.3 \
     --sweep-layers 1,2 --quiet --out "$out/mlp-scratch-sweep" > /dev/null
+# 4.6's exercises: one model per dropout rate, and 30 epochs with and without dropout.
+echo "== dropout grid and comparison"
+rm -rf "${out:?}/dropout-grid" "${out:?}/dropout-compare"
+target/release/dropout --seed 0 --grid 0,0.2,0.5,0.8 --quiet --out "$out/dropout-grid" > "$out/dropout-grid.log"
+mv "$out/dropout-grid.log" "$out/dropout-grid/stdout.txt"
+target/release/dropout --seed 0 --compare --num-epochs 30 --quiet --out "$out/dropout-compare" > "$out/dropout-compare.log"
+mv "$out/dropout-compare.log" "$out/dropout-compare/stdout.txt"
+rm -rf "${out:?}/dropout-swapped"
+target/release/dropout --seed 0 --dropout1 0.5 --dropout2 0.2 --quiet --out "$out/dropout-swapped" > /dev/null
 # Keep the pages light: no checkpoints; line plots as SVG, image grids (one rectangle per
 # pixel in SVG) as PNG.
 find "$out" -name '*.safetensors' -delete
