@@ -10,6 +10,7 @@ cargo build --release --workspace --bins
 for chapter in fashion-mnist activations mlp-scratch mlp-concise model-selection weight-decay dropout backprop numerical-stability custom-layers; do
     extra=(--seed 0)
     case "$chapter" in
+        fashion-mnist) extra+=(--reader-speed 1,16,64,256,1024) ;;
         model-selection) extra+=(--degree-sweep --size-sweep 10,20,50,100,200) ;;
         weight-decay) extra+=(--sweep) ;;
     esac

@@ -30,12 +30,27 @@ struct Args {
     /// Also check the .gz files against the published SHA-256 digests.
     #[arg(long)]
     verify: bool,
+    /// Exercise: time one shuffled pass of the training loader at each of these batch sizes.
+    #[arg(long, value_delimiter = ',', value_name = "SIZES")]
+    reader_speed: Vec<usize>,
+}
+
+/// One batch size of `--reader-speed`: a shuffled pass over the training set, timed.
+#[derive(Serialize)]
+struct ReaderSpeed {
+    batch_size: usize,
+    batches: usize,
+    seconds: f64,
+    images_per_second: f64,
 }
 
 impl Validate for Args {
     fn validate(&self) -> d2l_core::Result<()> {
         validate::positive_usize("rows", self.rows)?;
         validate::positive_usize("cols", self.cols)?;
+        for &b in &self.reader_speed {
+            validate::positive_usize("reader_speed", b)?;
+        }
         // A figure of at most 20 × 20 images (the SVG has a rectangle per pixel).
         for (name, n) in [("rows", self.rows), ("cols", self.cols)] {
             if n > 20 {
@@ -70,6 +85,30 @@ fn main() -> ExitCode {
         if args.verify {
             locate::verify_checksums(&data.dir).map_err(InputError::new)?;
             println!("SHA-256 of all four files matches the published digests");
+        }
+        if !args.reader_speed.is_empty() {
+            let mut speeds = Vec::new();
+            for &batch_size in &args.reader_speed {
+                let (mut train_iter, _) = data.loaders(batch_size, 1)?;
+                let start = Instant::now();
+                let mut batches = 0;
+                for batch in train_iter.epoch() {
+                    std::hint::black_box(batch?);
+                    batches += 1;
+                }
+                let seconds = start.elapsed().as_secs_f64();
+                let images_per_second = data.train.len() as f64 / seconds;
+                println!(
+                    "reader, batch {batch_size:>5}: {batches:>6} batches in {seconds:.3} s ({images_per_second:.0} images/s)"
+                );
+                speeds.push(ReaderSpeed {
+                    batch_size,
+                    batches,
+                    seconds,
+                    images_per_second,
+                });
+            }
+            run.dir.write_json("reader-speed.json", &speeds)?;
         }
         let n = (args.rows * args.cols).min(data.train.len());
         let first = match args.seed {
