@@ -24,6 +24,34 @@ echo "== mlp-scratch sweep"
 rm -rf "${out:?}/mlp-scratch-sweep"
 target/release/mlp-scratch --seed 0 --sweep-hiddens 16,64,256,1024 --sweep-lrs 0.03,0.1,0.3 \
     --sweep-layers 1,2 --quiet --out "$out/mlp-scratch-sweep" > /dev/null
+# 4.3's exercises: depth, activation and initialisation of the concise net, one change at a
+# time from the book's setup, gathered into one table.
+echo "== mlp-concise exercises"
+ex="$out/mlp-concise-exercises"
+rm -rf "${ex:?}"
+mkdir -p "$ex"
+for run in "layers-1" "layers-2" "layers-3" "layers-2-lr-0.3" "layers-3-lr-0.3" \
+           "activation-sigmoid" "activation-tanh" "init-xavier" "init-default"; do
+    case "$run" in
+        layers-*-lr-*) args=(--num-layers "$(cut -d- -f2 <<< "$run")" --lr "$(cut -d- -f4 <<< "$run")") ;;
+        layers-*) args=(--num-layers "${run#layers-}") ;;
+        activation-*) args=(--activation "${run#activation-}") ;;
+        init-*) args=(--init "${run#init-}") ;;
+    esac
+    target/release/mlp-concise --seed 0 --quiet "${args[@]}" --out "$ex/$run" > /dev/null
+done
+find "$ex" -name 'predictions.*' -delete
+python3 - "$ex" <<'PY'
+import json, pathlib, sys
+ex = pathlib.Path(sys.argv[1])
+rows = ["| run | flags | train loss | train acc | test acc |", "|---|---|---:|---:|---:|"]
+for run in ["layers-1", "layers-2", "layers-3", "layers-2-lr-0.3", "layers-3-lr-0.3",
+            "activation-sigmoid", "activation-tanh", "init-xavier", "init-default"]:
+    s = json.loads((ex / run / "summary.json").read_text())
+    flags = " ".join(json.loads((ex / run / "config.json").read_text())["argv"][3:-2])
+    rows.append(f"| {run} | `{flags}` | {s['train_loss']:.4f} | {s['train_acc']:.4f} | {s['test_acc']:.4f} |")
+(ex / "table.md").write_text("\n".join(rows) + "\n")
+PY
 # 4.6's exercises: one model per dropout rate, and 30 epochs with and without dropout.
 echo "== dropout grid and comparison"
 rm -rf "${out:?}/dropout-grid" "${out:?}/dropout-compare"

@@ -31,7 +31,7 @@ use d2l_core::{Result, loss, rng};
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
 
-pub use model::MlpConcise;
+pub use model::{Activation, Init, MlpConcise};
 
 /// The experiment's hyperparameters. [`Config::BOOK`] (the `Default`) is the book's setup,
 /// and the fields are the binary's flags, with the same names in `config.json`.
@@ -57,13 +57,19 @@ pub struct Config {
     /// Standard deviation of the initial weights (the book's `init_weights`).
     #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.sigma))]
     pub sigma: f64,
+    /// The hidden layers' activation: relu (the book's), sigmoid or tanh.
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Config::BOOK.activation))]
+    pub activation: Activation,
+    /// How the weights start: normal (N(0, sigma²), the book's), xavier or default (PyTorch's).
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Config::BOOK.init))]
+    pub init: Init,
     /// Seed for initialisation and shuffling.
     #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
 }
 
 impl Config {
-    /// The book's setup: 784-256-10, lr 0.1, 10 epochs, batch 256, σ 0.01.
+    /// The book's setup: 784-256-10, lr 0.1, 10 epochs, batch 256, σ 0.01, ReLU.
     pub const BOOK: Config = Config {
         num_hiddens: 256,
         num_layers: 1,
@@ -71,6 +77,8 @@ impl Config {
         num_epochs: 10,
         batch_size: 256,
         sigma: 0.01,
+        activation: Activation::Relu,
+        init: Init::Normal,
         seed: 0,
     };
 
@@ -105,9 +113,11 @@ impl Validate for Config {
 /// Builds the model of `config` from its seed, on `device`.
 pub fn build(config: &Config, device: &Device) -> Result<MlpConcise> {
     config.validate()?;
-    MlpConcise::new(
+    MlpConcise::with(
         &config.widths(),
+        config.init,
         config.sigma,
+        config.activation,
         &mut rng::seeded(config.seed),
         device,
     )

@@ -10,6 +10,36 @@ use d2l_core::classifier::{Classifier, named_tensor};
 use d2l_core::ops::{linear_layer, relu};
 use d2l_core::rng::{self, SeededRng};
 use d2l_core::{Error, Result, init};
+use serde::{Deserialize, Serialize};
+
+/// The hidden layers' activation (the section's second exercise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Activation {
+    /// `nn.ReLU()`, the book's.
+    #[default]
+    Relu,
+    /// `nn.Sigmoid()`.
+    Sigmoid,
+    /// `nn.Tanh()`.
+    Tanh,
+}
+
+/// How the weights start (the section's third exercise); the biases start as PyTorch's
+/// default in every case.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
+pub enum Init {
+    /// N(0, σ²) with `--sigma` (0.01: the book's `init_weights`).
+    #[default]
+    Normal,
+    /// Xavier uniform, U(±√(6/(fan_in + fan_out))) (section 4.8).
+    Xavier,
+    /// PyTorch's default `nn.Linear` init, U(±1/√fan_in).
+    Default,
+}
 
 /// `Sequential(Flatten, Linear, ReLU, …, Linear)` built from candle-nn layers.
 pub struct MlpConcise {
@@ -26,17 +56,35 @@ impl std::fmt::Debug for MlpConcise {
 }
 
 impl MlpConcise {
-    /// Layers of the given widths on `device`: weights N(0, `sigma`²) (the book's
-    /// `init_weights`), biases PyTorch's default U(±1/√fan_in).
+    /// The book's net: layers of the given widths (`[784, 256, 10]`) on `device`, weights
+    /// N(0, `sigma`²) (its `init_weights`), biases PyTorch's default U(±1/√fan_in), ReLU.
     pub fn new(widths: &[usize], sigma: f64, rng: &mut SeededRng, device: &Device) -> Result<Self> {
+        Self::with(widths, Init::Normal, sigma, Activation::Relu, rng, device)
+    }
+
+    /// The net with another initialisation of its weights and another activation (the
+    /// section's exercises); `sigma` is the standard deviation of [`Init::Normal`].
+    pub fn with(
+        widths: &[usize],
+        init: Init,
+        sigma: f64,
+        activation: Activation,
+        rng: &mut SeededRng,
+        device: &Device,
+    ) -> Result<Self> {
         let mut layers = Vec::new();
         for w in widths.windows(2) {
-            let weight = init::normal(rng, (w[1], w[0]), sigma, device)?;
-            let a = init::pytorch_bound(w[0]);
-            let bias = rng::uniform(rng, w[1], -a, a, device)?;
+            let (fan_in, fan_out) = (w[0], w[1]);
+            let a = init::pytorch_bound(fan_in);
+            let weight = match init {
+                Init::Normal => init::normal(rng, (fan_out, fan_in), sigma, device)?,
+                Init::Xavier => init::xavier_uniform(rng, fan_in, fan_out, device)?,
+                Init::Default => rng::uniform(rng, (fan_out, fan_in), -a, a, device)?,
+            };
+            let bias = rng::uniform(rng, fan_out, -a, a, device)?;
             layers.push((weight, bias));
         }
-        Self::from_layers(layers)
+        Self::from_layers(layers, activation)
     }
 
     /// Rebuilds a model from named tensors saved by a run (`1.weight`, `1.bias`, …),
@@ -50,12 +98,12 @@ impl MlpConcise {
                 named_tensor(tensors, &format!("{i}.bias"))?,
             ));
         }
-        Self::from_layers(layers)
+        Self::from_layers(layers, Activation::Relu)
     }
 
     /// Wraps `(weight (out, in), bias (out,))` pairs as trainable candle-nn layers; fails when
     /// there is none.
-    fn from_layers(layers: Vec<(Tensor, Tensor)>) -> Result<Self> {
+    fn from_layers(layers: Vec<(Tensor, Tensor)>, activation: Activation) -> Result<Self> {
         if layers.is_empty() {
             return Err(Error::MissingParameter {
                 name: format!("{}.weight", layer_index(0)),
@@ -73,8 +121,12 @@ impl MlpConcise {
             // product, no gradient for the input images).
             net = net.add_fn(move |x| linear_layer(&layer, x));
             if k < last {
-                // `nn.ReLU()`, through the core's one-pass op.
-                net = net.add_fn(relu);
+                net = match activation {
+                    // `nn.ReLU()`, through the core's one-pass op.
+                    Activation::Relu => net.add_fn(relu),
+                    Activation::Sigmoid => net.add_fn(candle_nn::ops::sigmoid),
+                    Activation::Tanh => net.add_fn(|x| x.tanh()),
+                };
             }
             let i = layer_index(k);
             params.push((format!("{i}.weight"), w));
