@@ -263,13 +263,34 @@ pub fn show_images(
     Ok(())
 }
 
+/// Whether the data's files are the published ones, as `config.json` records it.
+fn sha256_state<D: ImageData>(data: &D) -> String {
+    match data.verify() {
+        Ok(()) => "verified".to_string(),
+        Err(why) => format!("not the published files ({why})"),
+    }
+}
+
+/// Refuses to resume on data other than the data the run recorded (exit status 2), naming
+/// both.
+fn check_same_data<D: ImageData>(data: &D, recorded: &serde_json::Value) -> anyhow::Result<()> {
+    let now = sha256_state(data);
+    if recorded["sha256"].as_str() == Some(now.as_str()) {
+        return Ok(());
+    }
+    Err(InputError::new(std::io::Error::other(format!(
+        "cannot resume: the run trained on {} (SHA-256 {}), and that folder now holds {} (SHA-256 {now})",
+        recorded["dir"].as_str().unwrap_or("an unrecorded folder"),
+        recorded["sha256"].as_str().unwrap_or("unrecorded"),
+        data.dir().display(),
+    )))
+    .into())
+}
+
 /// Says which data a run uses: prints the folder and whether its files are the published
 /// ones (SHA-256), and records both in `config.json` as `data`.
 pub fn record_data<D: ImageData>(run: &Run, data: &D) -> anyhow::Result<()> {
-    let sha256 = match data.verify() {
-        Ok(()) => "verified".to_string(),
-        Err(why) => format!("not the published files ({why})"),
-    };
+    let sha256 = sha256_state(data);
     println!("data: {} (SHA-256 {sha256})", data.dir().display());
     run.record(
         "data",
@@ -294,7 +315,17 @@ impl Chapter {
         F: FnOnce(A, &ClassifierRun<D>) -> anyhow::Result<()> + Send,
     {
         self.resumable().main(|args: WithData<A>, run: &Run| {
-            let mut data = D::load(args.data.data_dir.as_deref(), &run.device)?;
+            // A resumed run trains on the data the run it continues recorded, from that
+            // folder alone, and only if its files are in the state recorded then.
+            let recorded = run.resuming.then(|| run.recorded("data"));
+            let recorded_dir = recorded
+                .as_ref()
+                .and_then(|d| d["dir"].as_str().map(PathBuf::from));
+            let dir = recorded_dir.as_deref().or(args.data.data_dir.as_deref());
+            let mut data = D::load(dir, &run.device)?;
+            if let Some(recorded) = &recorded {
+                check_same_data(&data, recorded)?;
+            }
             if let Some(n) = args.data.train_examples {
                 data = data.with_train_examples(n)?;
             }

@@ -88,6 +88,9 @@ pub struct Run {
     chapter: &'static str,
     config: Mutex<serde_json::Value>,
     threads: usize,
+    /// A resumed run's records as it found them (`config.json`, `summary.json`), put back
+    /// when the resume is refused, so that a refused resume changes nothing.
+    found: Vec<(&'static str, Option<Vec<u8>>)>,
 }
 
 impl Run {
@@ -142,6 +145,13 @@ impl Run {
             .collect()
     }
 
+    /// What `config.json` recorded under `key` when the run started (for a resumed run, what
+    /// the run it continues recorded).
+    pub fn recorded(&self, key: &str) -> serde_json::Value {
+        let config = self.config.lock().unwrap_or_else(|e| e.into_inner());
+        config[key].clone()
+    }
+
     /// Adds `key: value` to the run's `config.json` (for facts known only after start-up,
     /// such as the data folder that was found).
     pub fn record<T: Serialize>(&self, key: &str, value: &T) -> anyhow::Result<()> {
@@ -159,6 +169,25 @@ impl Run {
             || error.downcast_ref::<crate::exit::Recorded>().is_some()
         {
             return error;
+        }
+        // A resume refused (other data, a damaged checkpoint, flags that do not fit): the
+        // folder goes back to exactly what it held, and the run it holds can still resume.
+        if self.resuming && exit_status(&error) == 2 {
+            for (name, bytes) in &self.found {
+                let path = self.dir.file(name);
+                let restored = match bytes {
+                    Some(bytes) => self.dir.write_bytes(name, bytes).map(|_| ()),
+                    None if path.exists() => std::fs::remove_file(&path).map_err(Into::into),
+                    None => Ok(()),
+                };
+                if restored.is_err() {
+                    return error;
+                }
+            }
+            return error.context(format!(
+                "nothing in {} was changed",
+                self.dir.path().display()
+            ));
         }
         let core = error
             .chain()
@@ -430,6 +459,12 @@ impl Chapter {
         config: serde_json::Value,
         resuming: bool,
     ) -> Run {
+        let found = match resuming {
+            true => ["config.json", "summary.json"]
+                .map(|name| (name, std::fs::read(dir.file(name)).ok()))
+                .to_vec(),
+            false => Vec::new(),
+        };
         Run {
             dir,
             device,
@@ -439,6 +474,7 @@ impl Chapter {
             chapter: self.name,
             config: Mutex::new(config),
             threads,
+            found,
         }
     }
 }

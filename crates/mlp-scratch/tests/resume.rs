@@ -82,3 +82,90 @@ fn a_run_resumed_on_fewer_threads_finishes_with_the_same_files() {
         serde_json::json!([1])
     );
 }
+
+/// Every file of `dir` and its bytes.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A resume on other data, or from a damaged checkpoint, is refused with exit status 2, and
+/// leaves the folder byte for byte as it was.
+#[test]
+fn a_refused_resume_changes_nothing() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_mlp-scratch");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let killed = Command::new(bin)
+        .args([
+            "--num-epochs",
+            "3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("D2L_CRASH_AT_BATCH", "2:30")
+        .status()
+        .unwrap();
+    assert!(!killed.success(), "the crash point did not fire");
+    let resume = || {
+        Command::new(bin)
+            .args(["--resume", out.to_str().unwrap(), "--quiet"])
+            .output()
+            .unwrap()
+    };
+
+    // Other data: the record says the files were the published ones; pretend they were not.
+    let config = out.join("config.json");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("\"sha256\": \"verified\""), "{text}");
+    std::fs::write(
+        &config,
+        text.replace("\"sha256\": \"verified\"", "\"sha256\": \"edited\""),
+    )
+    .unwrap();
+    let before = snapshot(&out);
+    let refused = resume();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(SHA-256 edited)") && stderr.contains("nothing in"),
+        "{stderr}"
+    );
+    assert!(
+        snapshot(&out) == before,
+        "the refused resume changed the folder"
+    );
+    std::fs::write(&config, text).unwrap();
+
+    // A damaged checkpoint: refused, and the folder is as it was.
+    let checkpoint = out.join("model.safetensors");
+    let bytes = std::fs::read(&checkpoint).unwrap();
+    std::fs::write(&checkpoint, &bytes[..bytes.len() / 2]).unwrap();
+    let before = snapshot(&out);
+    let refused = resume();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        snapshot(&out) == before,
+        "the refused resume changed the folder"
+    );
+
+    // Repaired, the same folder resumes and finishes.
+    std::fs::write(&checkpoint, &bytes).unwrap();
+    let resumed = resume();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+}
