@@ -162,10 +162,11 @@ impl<D: ImageData> ClassifierRun<'_, D> {
         s: &Summary,
         seconds_per_epoch: Option<f64>,
     ) -> anyhow::Result<Vec<String>> {
+        // The predict view first: `summary.json` saying `finished` is the run's last record.
+        let predictions = self.predictions(net)?;
         let mut record = serde_json::to_value(s)?;
         record["status"] = "finished".into();
         self.run.dir.write_json("summary.json", &record)?;
-        let predictions = self.predictions(net)?;
         let pairs: Vec<String> = predictions
             .iter()
             .map(|p| format!("{}/{}", p.truth, p.predicted))

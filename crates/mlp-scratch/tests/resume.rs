@@ -169,3 +169,39 @@ fn a_refused_resume_changes_nothing() {
         String::from_utf8_lossy(&resumed.stderr)
     );
 }
+
+/// `finished` is the run's last record: a crash while the predictions figure is written
+/// leaves a run that is not finished, and it resumes to a complete folder.
+#[test]
+fn a_crash_before_the_last_figure_leaves_a_run_that_resumes() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_mlp-scratch");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let killed = Command::new(bin)
+        .args([
+            "--num-epochs",
+            "1",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("D2L_CRASH_BEFORE_RENAME", "predictions.png:1")
+        .status()
+        .unwrap();
+    assert!(!killed.success(), "the crash point did not fire");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap_or_default();
+    assert!(!summary.contains("finished"), "{summary}");
+    let resumed = Command::new(bin)
+        .args(["--resume", out.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        resumed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&resumed.stderr)
+    );
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"finished\""), "{summary}");
+    assert!(out.join("predictions.png").is_file());
+}
