@@ -154,7 +154,7 @@ impl Animator {
             Some((_, v)) => v.device().clone(),
             None => candle_core::Device::Cpu,
         };
-        let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+        let bytes = checkpoint::read_bytes(&path, checkpoint::max_bytes(params))?;
         let saved = checkpoint::decode(&bytes, &device)?;
         checkpoint::load_into(&saved, params)?;
         let state = saved.state.ok_or("it holds no training state")?;

@@ -95,8 +95,54 @@ pub fn decode(bytes: &[u8], device: &Device) -> Result<Checkpoint, String> {
     Ok(Checkpoint { tensors, state })
 }
 
-/// Reads the checkpoint at `path` onto `device`. A missing, unreadable or damaged file is
-/// the user's error (exit status 2), naming the file.
+/// The largest checkpoint `--eval-only` reads: far more than any chapter's model (the widest
+/// the memory check allows is a few hundred MB), far less than a device that never ends.
+pub const MAX_EVAL_BYTES: u64 = 4 << 30;
+
+/// The bytes of the checkpoint file at `path`, when it is a regular file (not a device, a
+/// FIFO or a folder, which could block or never end) of at most `max_bytes`.
+pub fn read_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    // Looked at before opening: opening a FIFO to read waits for a writer, forever.
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a device, FIFO or socket"
+        };
+        return Err(format!("{what}, not a model.safetensors file"));
+    }
+    if meta.len() > max_bytes {
+        return Err(format!(
+            "{} bytes, more than a checkpoint of this model can hold ({max_bytes})",
+            meta.len()
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(format!("it grew past {max_bytes} bytes while being read"));
+    }
+    Ok(bytes)
+}
+
+/// The most bytes a checkpoint of `params` can take: their values, and room for the
+/// safetensors header and the training state (which grows by a line per epoch).
+pub fn max_bytes(params: &[(String, Var)]) -> u64 {
+    let values: u64 = params
+        .iter()
+        .map(|(_, v)| (v.elem_count() * v.dtype().size_in_bytes()) as u64)
+        .sum();
+    values + (16 << 20)
+}
+
+/// Reads the checkpoint at `path` onto `device`. A missing, unreadable, oversized or damaged
+/// file, or one that is not a regular file, is the user's error (exit status 2), naming the
+/// file.
 pub fn read(path: &Path, device: &Device) -> anyhow::Result<Checkpoint> {
     let refuse = |why: String| {
         InputError::new(std::io::Error::other(format!(
@@ -104,10 +150,7 @@ pub fn read(path: &Path, device: &Device) -> anyhow::Result<Checkpoint> {
             path.display()
         )))
     };
-    if path.is_dir() {
-        return Err(refuse("a folder, not a model.safetensors file".into()).into());
-    }
-    let bytes = std::fs::read(path).map_err(|e| refuse(e.to_string()))?;
+    let bytes = read_bytes(path, MAX_EVAL_BYTES).map_err(refuse)?;
     Ok(decode(&bytes, device).map_err(refuse)?)
 }
 
@@ -164,6 +207,34 @@ mod tests {
                 let _ = decode(&file, &Device::Cpu);
             }
         }
+    }
+
+    #[test]
+    fn only_a_regular_file_of_bounded_size_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        // A device that never ends, through a link as `--resume` would meet it.
+        let link = dir.path().join("model.safetensors");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let why = read_bytes(&link, 1 << 20).unwrap_err();
+        assert!(why.contains("device, FIFO or socket"), "{why}");
+        // A FIFO: refused without waiting for a writer.
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(read_bytes(&fifo, 1 << 20).unwrap_err().contains("FIFO"));
+        // A folder, and a file larger than the bound.
+        assert!(
+            read_bytes(dir.path(), 1 << 20)
+                .unwrap_err()
+                .contains("a folder")
+        );
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![0u8; 2048]).unwrap();
+        assert!(read_bytes(&big, 1024).unwrap_err().contains("2048 bytes"));
+        assert_eq!(read_bytes(&big, 4096).unwrap().len(), 2048);
     }
 
     #[test]
