@@ -213,10 +213,12 @@ impl<D: ImageData> ClassifierRun<'_, D> {
         let test = d2l_core::data::Dataset::new(images.clone(), labels.clone())?;
         let test_acc = evaluate_accuracy(net, &mut d2l_core::data::DataLoader::new(test, 256)?)?;
         let predictions = self.predictions(net)?;
-        self.run.dir.write_json(
-            "eval.json",
-            &serde_json::json!({ "checkpoint": path, "test_acc": test_acc, "predictions": predictions }),
-        )?;
+        let eval = serde_json::json!({ "checkpoint": path, "test_acc": test_acc, "predictions": predictions });
+        self.run.dir.write_json("eval.json", &eval)?;
+        // Every run's last record: summary.json with its status.
+        let summary =
+            serde_json::json!({ "status": "finished", "mode": "eval-only", "test_acc": test_acc });
+        self.run.dir.write_json("summary.json", &summary)?;
         println!("checkpoint {}: test acc {test_acc:.4}", path.display());
         Ok(())
     }

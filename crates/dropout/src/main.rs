@@ -67,6 +67,7 @@ fn main() -> ExitCode {
             }
             dir.write_json("grid.json", &points)?;
             rate_figure(&points).save(dir.file("grid"))?;
+            dir.write_json("summary.json", &serde_json::json!({ "status": "finished", "grid": points }))?;
             return Ok(());
         }
         if args.compare {
@@ -87,6 +88,13 @@ fn main() -> ExitCode {
             dir.write_json("compare.json", &rows)?;
             gap_figure(&rows).save(dir.file("gap"))?;
             variance_figure(&rows).save(dir.file("hidden-variance"))?;
+            let last = |with: bool| rows.iter().rev().find(|r| r.dropout == with);
+            let summary = serde_json::json!({
+                "status": "finished",
+                "with_dropout": last(true),
+                "without_dropout": last(false),
+            });
+            dir.write_json("summary.json", &summary)?;
             return Ok(());
         }
         // The book's demo on X = arange(16).reshape(2, 8).

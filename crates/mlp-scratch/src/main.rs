@@ -57,8 +57,10 @@ fn main() -> ExitCode {
         dir.write_csv("sweep.csv", &results)?;
         let table = markdown_table(&results);
         dir.write_bytes("sweep.md", table.as_bytes())?;
-        dir.write_json("summary.json", &results)?;
         figure(&results).save(dir.file("sweep"))?;
+        // Last: the record that the sweep is complete.
+        let summary = serde_json::json!({ "status": "finished", "points": results });
+        dir.write_json("summary.json", &summary)?;
         display.finish(
             &table.lines().map(String::from).collect::<Vec<_>>(),
             run.wait,

@@ -183,6 +183,10 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
         read_json(&eval.join("eval.json"))["test_acc"],
         summary["test_acc"]
     );
+    // Like every run, the evaluation ends with summary.json and its status.
+    let eval_summary = read_json(&eval.join("summary.json"));
+    assert_eq!(eval_summary["status"], "finished");
+    assert_eq!(eval_summary["test_acc"], summary["test_acc"]);
 }
 
 /// Starts a long run, waits for its first recorded epoch, sends `signal`, and returns the
