@@ -22,6 +22,33 @@ fn a_run_killed_anywhere_resumes_to_the_same_files() {
     );
 }
 
+/// Runs mlp-scratch with `args` and `--out out`, crashing at the test hook `hook` (`NAME=VALUE`),
+/// and checks that the crash point fired.
+fn crash(args: &[&str], out: &std::path::Path, (hook, at): (&str, &str)) {
+    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .env(hook, at)
+        .status()
+        .unwrap();
+    assert!(
+        !killed.success(),
+        "the crash point {hook}={at} did not fire"
+    );
+}
+
+/// `mlp-scratch --resume out --quiet` with `extra` flags.
+fn resume(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .arg("--resume")
+        .arg(out)
+        .arg("--quiet")
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 /// A run started on two threads and resumed on one finishes bit for bit as the uninterrupted
 /// run, and its record says on how many threads the resumed part ran.
 #[test]
@@ -46,24 +73,8 @@ fn a_run_resumed_on_fewer_threads_finishes_with_the_same_files() {
         .status()
         .unwrap();
     assert!(status.success());
-    let killed = Command::new(bin)
-        .args(args)
-        .arg("--out")
-        .arg(&cut)
-        .env("D2L_CRASH_AT_BATCH", "2:30")
-        .status()
-        .unwrap();
-    assert!(!killed.success(), "the crash point did not fire");
-    let resumed = Command::new(bin)
-        .args([
-            "--resume",
-            cut.to_str().unwrap(),
-            "--threads",
-            "1",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
+    crash(&args, &cut, ("D2L_CRASH_AT_BATCH", "2:30"));
+    let resumed = resume(&cut, &["--threads", "1"]);
     assert!(
         resumed.status.success(),
         "{}",
@@ -101,28 +112,14 @@ fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 /// leaves the folder byte for byte as it was.
 #[test]
 fn a_refused_resume_changes_nothing() {
-    use std::process::Command;
-    let bin = env!("CARGO_BIN_EXE_mlp-scratch");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let killed = Command::new(bin)
-        .args([
-            "--num-epochs",
-            "3",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("D2L_CRASH_AT_BATCH", "2:30")
-        .status()
-        .unwrap();
-    assert!(!killed.success(), "the crash point did not fire");
-    let resume = || {
-        Command::new(bin)
-            .args(["--resume", out.to_str().unwrap(), "--quiet"])
-            .output()
-            .unwrap()
-    };
+    crash(
+        &["--num-epochs", "3", "--quiet"],
+        &out,
+        ("D2L_CRASH_AT_BATCH", "2:30"),
+    );
+    let resume = || resume(&out, &[]);
 
     // Other data: the record says the files were the published ones; pretend they were not.
     let config = out.join("config.json");
@@ -174,28 +171,16 @@ fn a_refused_resume_changes_nothing() {
 /// leaves a run that is not finished, and it resumes to a complete folder.
 #[test]
 fn a_crash_before_the_last_figure_leaves_a_run_that_resumes() {
-    use std::process::Command;
-    let bin = env!("CARGO_BIN_EXE_mlp-scratch");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let killed = Command::new(bin)
-        .args([
-            "--num-epochs",
-            "1",
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("D2L_CRASH_BEFORE_RENAME", "predictions.png:1")
-        .status()
-        .unwrap();
-    assert!(!killed.success(), "the crash point did not fire");
+    crash(
+        &["--num-epochs", "1", "--quiet"],
+        &out,
+        ("D2L_CRASH_BEFORE_RENAME", "predictions.png:1"),
+    );
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap_or_default();
     assert!(!summary.contains("finished"), "{summary}");
-    let resumed = Command::new(bin)
-        .args(["--resume", out.to_str().unwrap(), "--quiet"])
-        .output()
-        .unwrap();
+    let resumed = resume(&out, &[]);
     assert!(
         resumed.status.success(),
         "{}",
