@@ -273,6 +273,7 @@ impl Chapter {
             crate::memory::check(args.memory_estimate())?;
             let run = match resume {
                 Some(resume) => {
+                    same_hyperparameters(&args, &resume)?;
                     common.threads = resume.threads;
                     common.out = Some(resume.dir);
                     common.quiet = resume.quiet;
@@ -535,6 +536,31 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())
+}
+
+/// Refuses a resume whose recorded command line and recorded hyperparameters disagree (an
+/// edited `argv` in `config.json`): the run would continue with settings other than those
+/// its records say it used. The error names the first hyperparameter that differs.
+fn same_hyperparameters<A: Serialize>(args: &A, resume: &Resume) -> anyhow::Result<()> {
+    let from_argv = serde_json::to_value(args).context("recording the configuration")?;
+    let recorded = &resume.config["config"];
+    let (Some(from_argv), Some(recorded)) = (from_argv.as_object(), recorded.as_object()) else {
+        return Ok(());
+    };
+    // (A key the record lacks comes from a version that did not have it yet.)
+    let differs = from_argv
+        .iter()
+        .find(|(key, value)| recorded.get(*key).is_some_and(|r| r != *value));
+    match differs {
+        None => Ok(()),
+        Some((key, value)) => Err(InputError::new(std::io::Error::other(format!(
+            "cannot resume {}: its config.json records {key} = {}, and its argv gives {value}; \
+             the record was edited, so the run cannot continue as it started",
+            resume.dir.display(),
+            recorded.get(key).unwrap_or(&serde_json::Value::Null),
+        )))
+        .into()),
+    }
 }
 
 /// `text` as one word for a POSIX shell: as it is when it holds only characters a shell

@@ -142,7 +142,27 @@ fn a_refused_resume_changes_nothing() {
         snapshot(&out) == before,
         "the refused resume changed the folder"
     );
-    std::fs::write(&config, text).unwrap();
+    std::fs::write(&config, &text).unwrap();
+
+    // An edited command line: `--lr 0.5` added to the recorded argv, while the recorded
+    // hyperparameters say 0.1. Refused, naming the hyperparameter, and nothing changes.
+    let mut record: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let argv = record["argv"].as_array_mut().unwrap();
+    argv.extend(["--lr".into(), "0.5".into()]);
+    std::fs::write(&config, serde_json::to_string_pretty(&record).unwrap()).unwrap();
+    let before = snapshot(&out);
+    let refused = resume();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("records lr = 0.1, and its argv gives 0.5"),
+        "{stderr}"
+    );
+    assert!(
+        snapshot(&out) == before,
+        "the refused resume changed the folder"
+    );
+    std::fs::write(&config, &text).unwrap();
 
     // A damaged checkpoint: refused, and the folder is as it was.
     let checkpoint = out.join("model.safetensors");
