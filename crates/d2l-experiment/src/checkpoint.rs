@@ -89,6 +89,7 @@ pub fn decode(bytes: &[u8], device: &Device) -> Result<Checkpoint, String> {
             let tensor = view
                 .load(device)
                 .map_err(|e| format!("tensor {name} cannot be read ({e})"))?;
+            check_finite(&name, &tensor)?;
             Ok((name, tensor))
         })
         .collect::<Result<_, String>>()?;
@@ -138,6 +139,27 @@ pub fn max_bytes(params: &[(String, Var)]) -> u64 {
         .map(|(_, v)| (v.elem_count() * v.dtype().size_in_bytes()) as u64)
         .sum();
     values + (16 << 20)
+}
+
+/// Refuses a parameter holding a NaN or an infinite value: no run saves one (a diverged run
+/// stops before its checkpoint), so the file was damaged or edited.
+fn check_finite(name: &str, tensor: &Tensor) -> Result<(), String> {
+    if !tensor.dtype().is_float() {
+        return Ok(());
+    }
+    // A NaN or an infinity makes the sum NaN or infinite.
+    let total = tensor
+        .sum_all()
+        .and_then(|t| t.to_dtype(candle_core::DType::F64))
+        .and_then(|t| t.to_scalar::<f64>())
+        .map_err(|e| format!("tensor {name} cannot be read ({e})"))?;
+    if total.is_finite() {
+        Ok(())
+    } else {
+        Err(format!(
+            "tensor {name} holds a NaN or infinite value: the file was damaged or edited"
+        ))
+    }
 }
 
 /// Reads the checkpoint at `path` onto `device`. A missing, unreadable, oversized or damaged
@@ -207,6 +229,22 @@ mod tests {
                 let _ = decode(&file, &Device::Cpu);
             }
         }
+    }
+
+    #[test]
+    fn a_parameter_that_is_not_finite_is_refused() {
+        let d = Device::Cpu;
+        for bad in [f32::INFINITY, f32::NAN] {
+            let w = Var::new(&[1f32, bad, 3.0], &d).unwrap();
+            let bytes = encode(&[("W1".to_string(), w)], None).unwrap();
+            let why = decode(&bytes, &d).unwrap_err();
+            assert!(
+                why.contains("tensor W1 holds a NaN or infinite value"),
+                "{why}"
+            );
+        }
+        let fine = Var::new(&[1f32, 2.0], &d).unwrap();
+        assert!(decode(&encode(&[("W1".to_string(), fine)], None).unwrap(), &d).is_ok());
     }
 
     #[test]
