@@ -229,13 +229,14 @@ impl Net {
 
     /// The objective as a tensor, for autograd: forward propagation without keeping anything.
     fn objective(&self, x: &Tensor, y: &Tensor) -> Result<Tensor> {
-        let (_, _, _, j) = self.graph(x, y)?;
+        let (_, _, _, _, j) = self.graph(x, y)?;
         Ok(j)
     }
 
-    /// Forward propagation as tensors: `(z, h, o, J)`.
+    /// Forward propagation as tensors: `(z, h, o, s, J)`.
     // ANCHOR: forward
-    fn graph(&self, x: &Tensor, y: &Tensor) -> Result<(Tensor, Tensor, Tensor, Tensor)> {
+    #[allow(clippy::type_complexity)]
+    fn graph(&self, x: &Tensor, y: &Tensor) -> Result<(Tensor, Tensor, Tensor, Tensor, Tensor)> {
         let (w1, w2) = (self.w1.as_tensor(), self.w2.as_tensor());
         // z = W1 x (+ b1), one row per example
         let mut z = x.matmul(&w1.t()?)?;
@@ -251,19 +252,16 @@ impl Net {
         // s = λ/2 (‖W1‖²_F + ‖W2‖²_F)
         let s = ((w1.sqr()?.sum_all()? + w2.sqr()?.sum_all()?)? * (self.lambd / 2.0))?;
         // J = L + s
-        let j = (loss + s)?;
-        Ok((z, h, o, j))
+        let j = (loss + &s)?;
+        Ok((z, h, o, s, j))
     }
     // ANCHOR_END: forward
 
     /// Forward propagation on the minibatch `x` `(n, d)` with labels `y` `(n,)`: every
     /// intermediate, and `L`, `s` and `J`.
     pub fn forward(&self, x: &Tensor, y: &Tensor) -> Result<Forward> {
-        let (z, h, o, j) = self.graph(x, y)?;
-        let (w1, w2) = (self.w1.as_tensor(), self.w2.as_tensor());
-        let penalty =
-            (scalar(&w1.sqr()?.sum_all()?)? + scalar(&w2.sqr()?.sum_all()?)?) * self.lambd / 2.0;
-        let objective = scalar(&j)?;
+        let (z, h, o, s, j) = self.graph(x, y)?;
+        let (penalty, objective) = (scalar(&s)?, scalar(&j)?);
         Ok(Forward {
             loss: objective - penalty,
             penalty,
