@@ -351,6 +351,9 @@ where
         loader: train_iter,
     })?;
     check_resumed(&history, num_epochs)?;
+    if !history.is_empty() {
+        reporter.on_note(&format!("resumed after epoch {}", history.len()));
+    }
     let mut watch = RunWatch::after(&history);
     for epoch in history.len() + 1..=num_epochs {
         let start = Instant::now();

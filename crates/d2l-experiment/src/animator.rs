@@ -194,9 +194,6 @@ impl Reporter for Animator {
         state.loader.restore_shuffle(saved.shuffle.as_ref())?;
         state.generators.restore_generators(&saved.model_rngs)?;
         self.history.clone_from(&saved.history);
-        if let Some(done) = saved.history.last() {
-            self.on_note(&format!("resumed after epoch {}", done.epoch));
-        }
         Ok(saved.history)
     }
 
