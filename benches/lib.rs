@@ -5,8 +5,9 @@ use std::time::Instant;
 
 // The benches allocate (mimalloc, declared by `bench_main!` and each bin), set their threads
 // and run in a pool as the chapter binaries do, through the harness (`d2l_experiment::runner`).
+pub use d2l_core::ops::in_pool;
 pub use d2l_experiment::MiMalloc;
-pub use d2l_experiment::runner::{available_cores, in_pool};
+pub use d2l_experiment::runner::available_cores;
 
 /// Sets `threads` as every chapter binary sets its own
 /// ([`d2l_experiment::runner::set_thread_environment`]).

@@ -118,6 +118,64 @@ pub trait Reporter {
 
 impl Reporter for () {}
 
+impl EpochMetrics {
+    /// The line printed after this epoch of `num_epochs`, as in
+    /// `epoch  3/10  train loss 0.5219  train acc 0.8169  test acc 0.8150  (1.21 s)`.
+    pub fn line(&self, num_epochs: usize) -> String {
+        let width = num_epochs.to_string().len();
+        format!(
+            "epoch {:>width$}/{num_epochs}  train loss {:.4}  train acc {:.4}  test acc {:.4}  ({:.2} s)",
+            self.epoch, self.train_loss, self.train_acc, self.test_acc, self.seconds
+        )
+    }
+}
+
+impl LossRecord {
+    /// The line printed for this record of a run of `num_epochs`, as in
+    /// `epoch  20/400  train loss 0.012345  test loss 0.014567`.
+    pub fn line(&self, num_epochs: usize) -> String {
+        let width = num_epochs.to_string().len();
+        format!(
+            "epoch {:>width$}/{num_epochs}  train loss {:.6}  test loss {:.6}",
+            self.epoch, self.train_loss, self.test_loss
+        )
+    }
+}
+
+/// A [`Reporter`] that prints each epoch's line (and each note and regression record) on
+/// stdout as it comes: what a notebook cell or a short program of a course shows while it
+/// trains, with no dependency on the command-line harness.
+///
+/// ```
+/// use d2l_core::train::{PrintEpochs, Reporter};
+/// let mut printer = PrintEpochs::default();
+/// printer.on_note("training the book's MLP");
+/// ```
+#[derive(Debug, Default)]
+pub struct PrintEpochs {
+    num_epochs: usize,
+}
+
+impl Reporter for PrintEpochs {
+    fn on_note(&mut self, note: &str) {
+        println!("{note}");
+    }
+
+    fn on_start(&mut self, num_epochs: usize, _num_batches: usize) {
+        self.num_epochs = num_epochs;
+    }
+
+    fn on_epoch(&mut self, metrics: &EpochMetrics) -> Result<()> {
+        println!("{}", metrics.line(self.num_epochs));
+        Ok(())
+    }
+
+    fn on_losses(&mut self, record: &LossRecord) -> Result<()> {
+        println!("{}", record.line(self.num_epochs));
+        Ok(())
+    }
+}
+
 /// A reporter lent to a loop (`&mut reporter`).
 impl<R: Reporter + ?Sized> Reporter for &mut R {
     fn on_note(&mut self, note: &str) {

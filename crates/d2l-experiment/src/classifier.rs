@@ -12,7 +12,7 @@ use d2l_core::classifier::{Classifier, Prediction, Summary};
 use d2l_core::metrics::evaluate_accuracy;
 use d2l_core::train::Reporter;
 use d2l_core::validate::Validate;
-use d2l_plot::{Figure, GrayImage, ImageGrid};
+use d2l_plot::Figure;
 use serde::Serialize;
 
 use crate::animator::Animator;
@@ -238,31 +238,16 @@ impl<D: ImageData> ClassifierRun<'_, D> {
     }
 }
 
-/// The book's `show_images`: the first `rows × cols` images of `images` (one flattened
-/// `side × side` image per row) in a grid with `titles`, 1.5 inches per image, saved as
-/// `<stem>.svg` and `<stem>.png`.
+/// The book's `show_images` ([`d2l_plot::show_images`]), saved as `<stem>.svg` and
+/// `<stem>.png`.
 pub fn show_images(
     images: &Tensor,
     side: usize,
-    (rows, cols): (usize, usize),
+    shape: (usize, usize),
     titles: &[String],
     stem: &Path,
 ) -> anyhow::Result<()> {
-    let n = (rows * cols).min(images.dim(0)?);
-    let pixels: Vec<Vec<f32>> = images.narrow(0, 0, n)?.to_vec2()?;
-    let untitled = String::new();
-    let grid = pixels
-        .into_iter()
-        .zip(titles.iter().chain(std::iter::repeat(&untitled)))
-        .fold(ImageGrid::new(rows, cols, 1.5), |grid, (pixels, title)| {
-            let image = GrayImage {
-                height: side,
-                width: side,
-                pixels,
-            };
-            grid.push(image, title.clone())
-        });
-    grid.save(stem)?;
+    d2l_plot::show_images(images, side, shape, titles)?.save(stem)?;
     Ok(())
 }
 

@@ -41,15 +41,6 @@ impl EpochProgress {
         }
     }
 
-    /// The line printed after an epoch.
-    pub fn epoch_line(&self, m: &EpochMetrics) -> String {
-        let width = self.num_epochs.to_string().len();
-        format!(
-            "epoch {:>width$}/{}  train loss {:.4}  train acc {:.4}  test acc {:.4}  ({:.2} s)",
-            m.epoch, self.num_epochs, m.train_loss, m.train_acc, m.test_acc, m.seconds
-        )
-    }
-
     fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
@@ -85,7 +76,7 @@ impl Reporter for EpochProgress {
     }
 
     fn on_epoch(&mut self, m: &EpochMetrics) -> d2l_core::Result<()> {
-        self.println(self.epoch_line(m));
+        self.println(m.line(self.num_epochs));
         if let Some(bar) = &self.bar {
             bar.set_message(format!("test acc {:.3}", m.test_acc));
         }

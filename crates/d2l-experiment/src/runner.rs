@@ -282,7 +282,7 @@ impl Chapter {
                 }
                 None => self.start(&args, &common)?,
             };
-            in_pool(run.threads, || output_errors_as_errors(|| body(args, &run)))
+            d2l_core::ops::in_pool(run.threads, || output_errors_as_errors(|| body(args, &run)))
                 .map_err(|e| run.fail(e))?;
             writeln!(std::io::stdout(), "wrote {}", run.dir.path().display())
                 .map_err(|e| anyhow::Error::new(e).context("cannot write to the standard output"))
@@ -580,24 +580,6 @@ fn shell_quoted(text: &str) -> String {
 /// The cores this process may run on: its CPU affinity and cgroup quota respected.
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
-}
-
-/// Runs `work` as a worker of a rayon pool of `threads` threads, so that the matrix products
-/// of the run (gemm's `Parallelism::Rayon`) split their work between this thread and the
-/// pool's other workers. Outside a pool, the calling thread would wait while `threads` other
-/// workers computed, and their spinning between products would take cores from it.
-pub fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        // The main thread's stack size: candle's backward pass walks the graph recursively.
-        .stack_size(8 << 20)
-        .thread_name(|i| format!("d2l-worker-{i}"))
-        .build();
-    match pool {
-        Ok(pool) => pool.install(work),
-        // No threads to be had: the run still goes on, on this thread alone.
-        Err(_) => work(),
-    }
 }
 
 /// What `--resume` read from the folder's `config.json`, and the flags it keeps from its own

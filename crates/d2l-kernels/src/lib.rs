@@ -57,7 +57,7 @@ mod update;
 
 pub use linear::{linear, linear_layer};
 pub use mask::masked_scale;
-pub use parallel::{ParallelWork, gather_rows, linger, parallel_work, set_linger};
+pub use parallel::{ParallelWork, gather_rows, in_pool, linger, parallel_work, set_linger};
 pub use relu::{maximum, relu};
 pub use update::scaled_update;
 

@@ -204,3 +204,27 @@ fn copy_rows(x: &Tensor, indices: &[u32]) -> candle_core::Result<Option<Tensor>>
     shape.extend_from_slice(row_dims);
     Tensor::from_vec(out, shape, x.device()).map(Some)
 }
+
+/// Runs `work` as a worker of a rayon pool of `threads` threads, so that the matrix products
+/// of the run (gemm's `Parallelism::Rayon`) split their work between this thread and the
+/// pool's other workers. Outside a pool, the calling thread would wait while `threads` other
+/// workers computed, and their spinning between products would take cores from it. The
+/// chapter binaries run their work this way; a notebook cell or a program of a course can too.
+///
+/// ```
+/// let sum = d2l_kernels::in_pool(2, || (1..=10).sum::<u32>());
+/// assert_eq!(sum, 55);
+/// ```
+pub fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        // The main thread's stack size: candle's backward pass walks the graph recursively.
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("d2l-worker-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        // No threads to be had: the run still goes on, on this thread alone.
+        Err(_) => work(),
+    }
+}

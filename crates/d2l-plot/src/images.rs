@@ -1,5 +1,6 @@
 //! Grids of grayscale images with titles (the book's `show_images`).
 
+use candle_core::Tensor;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor;
@@ -46,6 +47,39 @@ impl ImageGrid {
         self.titles.push(title.into());
         self
     }
+}
+
+/// The book's `show_images`: the first `rows × cols` images of `images` (one flattened
+/// `side × side` image per row, intensities in [0, 1]) in a grid with `titles`, 1.5 inches
+/// per image. Images beyond the titles get none; a grid larger than the batch stays partly
+/// empty.
+///
+/// ```
+/// let images = candle_core::Tensor::zeros((2, 4), candle_core::DType::F32, &candle_core::Device::Cpu).unwrap();
+/// let titles = ["first".to_string(), "second".to_string()];
+/// let grid = d2l_plot::show_images(&images, 2, (1, 2), &titles).unwrap();
+/// ```
+pub fn show_images(
+    images: &Tensor,
+    side: usize,
+    (rows, cols): (usize, usize),
+    titles: &[String],
+) -> candle_core::Result<ImageGrid> {
+    let n = (rows * cols).min(images.dim(0)?);
+    let pixels: Vec<Vec<f32>> = images.narrow(0, 0, n)?.to_vec2()?;
+    let untitled = String::new();
+    let grid = pixels
+        .into_iter()
+        .zip(titles.iter().chain(std::iter::repeat(&untitled)))
+        .fold(ImageGrid::new(rows, cols, 1.5), |grid, (pixels, title)| {
+            let image = GrayImage {
+                height: side,
+                width: side,
+                pixels,
+            };
+            grid.push(image, title.clone())
+        });
+    Ok(grid)
 }
 
 impl ImageGrid {

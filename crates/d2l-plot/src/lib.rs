@@ -14,6 +14,7 @@
 //! | [`figure`] | the [`Figure`] trait: size, drawing, SVG/PNG rendering and `save` |
 //! | [`style`] | formats (`"m--"`), scales, the book's axis style |
 //! | [`file`](mod@file) | atomic writes |
+//! | `notebook` | with the `evcxr` feature: figures inline in a Jupyter notebook (`evcxr_display`) |
 //!
 //! ```
 //! use d2l_plot::{Figure, LinePlot};
@@ -34,12 +35,14 @@ pub mod file;
 pub mod histogram;
 pub mod images;
 pub mod line;
+#[cfg(feature = "evcxr")]
+pub mod notebook;
 pub mod style;
 
 pub use error::{Error, Result};
 pub use figure::Figure;
 pub use figures::{loss_figure, training_figure};
 pub use histogram::Histogram;
-pub use images::{GrayImage, ImageGrid};
+pub use images::{GrayImage, ImageGrid, show_images};
 pub use line::{LegendPosition, LinePlot, Series};
 pub use style::{Fmt, Scale, Stroke};
