@@ -216,6 +216,7 @@ impl FashionMnist {
 
     /// The book's `load_data_fashion_mnist(batch_size)`: a training loader reshuffled every
     /// epoch (seeded) and a test loader in file order.
+    // ANCHOR: loaders
     pub fn loaders(
         &self,
         batch_size: usize,
@@ -225,6 +226,7 @@ impl FashionMnist {
         let test = DataLoader::new(self.test.dataset()?, batch_size)?;
         Ok((train, test))
     }
+    // ANCHOR_END: loaders
 }
 
 /// The book's `predict_ch3`: classifies the first `n` test images with `net` in evaluation
