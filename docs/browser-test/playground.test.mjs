@@ -125,7 +125,7 @@ try {
   await page.screenshot({ path: join(LOG_DIR, 'playground-polynomial.png'), fullPage: true });
   const fitsNative = JSON.parse(readFileSync(join(native('model-selection', []), 'summary.json'), 'utf8'));
   for (const fit of fits) {
-    const n = fitsNative.fits?.find((f) => f.name === fit.label) ?? fitsNative.find?.((f) => f.name === fit.label);
+    const n = fitsNative.fits.find((f) => f.name === fit.label);
     const last = fit.records.at(-1);
     check(n && Math.abs(last.train_loss - n.train_loss) < 1e-4 && Math.abs(last.test_loss - n.test_loss) < 1e-4,
       `4.4 ${fit.label} fit: losses in the browser ${last.train_loss.toExponential(5)} / ${last.test_loss.toExponential(5)}, native ${n?.train_loss?.toExponential(5)} / ${n?.test_loss?.toExponential(5)}`);

@@ -69,6 +69,13 @@ impl Validate for Args {
     }
 }
 
+/// `summary.json`: the run's status (the record contract of every binary), then each fit.
+#[derive(Serialize)]
+struct Summary<'a> {
+    status: &'static str,
+    fits: Vec<FitSummary<'a>>,
+}
+
 /// One fit's entry of `summary.json`.
 #[derive(Serialize)]
 struct FitSummary<'a> {
@@ -125,7 +132,11 @@ fn main() -> ExitCode {
                     test_loss,
                 });
             }
-            run.dir.write_json("summary.json", &summaries)?;
+            let summary = Summary {
+                status: "finished",
+                fits: summaries,
+            };
+            run.dir.write_json("summary.json", &summary)?;
             display.finish(&lines, run.wait);
             lines.iter().for_each(|line| println!("{line}"));
 

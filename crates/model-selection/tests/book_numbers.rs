@@ -180,3 +180,37 @@ fn a_diverging_fit_is_recorded_and_the_sweep_goes_on() {
             .all(|p| p.train_loss.is_nan())
     );
 }
+
+#[test]
+fn the_summary_says_how_the_run_ended_then_gives_each_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_model-selection"))
+        .args([
+            "--num-epochs",
+            "20",
+            "--overfit-epochs",
+            "20",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["status"], "finished");
+    let names: Vec<&str> = summary["fits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["normal", "underfit", "overfit"]);
+}

@@ -45,6 +45,14 @@ impl Validate for Args {
     }
 }
 
+/// `summary.json`: the status of the whole run (the record contract of every binary), then
+/// each run's entry.
+#[derive(Serialize)]
+struct Summary<'a> {
+    status: &'static str,
+    runs: &'a [RunSummary],
+}
+
 /// One run's entry of `summary.json`: its final numbers, or why it stopped.
 #[derive(Serialize)]
 struct RunSummary {
@@ -111,7 +119,16 @@ fn main() -> ExitCode {
                 });
             }
         }
-        run.dir.write_json("summary.json", &summaries)?;
+        // The record contract: a status (`diverged` when any run did), then each run's entry.
+        let status = match summaries.iter().any(|s| s.error.is_some()) {
+            true => "diverged",
+            false => "finished",
+        };
+        let summary = Summary {
+            status,
+            runs: &summaries,
+        };
+        run.dir.write_json("summary.json", &summary)?;
         display.finish(&lines, run.wait);
         lines.iter().for_each(|line| println!("{line}"));
         let mut diverged = summaries.iter().filter_map(|s| s.error.as_deref());

@@ -178,8 +178,9 @@ fn a_mixed_run_keeps_every_finished_part_when_one_diverges() {
     assert!(stderr.contains("1 of 2 runs diverged"), "{stderr}");
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
-    assert_eq!(summary[0]["status"], "finished");
-    assert_eq!(summary[1]["status"], "diverged");
+    assert_eq!(summary["status"], "diverged");
+    assert_eq!(summary["runs"][0]["status"], "finished");
+    assert_eq!(summary["runs"][1]["status"], "diverged");
     assert!(out.join("scratch-lambda-0.csv").is_file());
 }
 
