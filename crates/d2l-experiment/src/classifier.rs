@@ -207,13 +207,24 @@ impl<D: ImageData> ClassifierRun<'_, D> {
     }
 
     /// Evaluates a reloaded checkpoint: test accuracy and the predict view, written to
-    /// `eval.json` and `predictions.svg/.png`.
-    fn evaluate<M: ModuleT>(&self, net: &M, path: &Path) -> anyhow::Result<()> {
+    /// `eval.json` (with the evaluated model: each parameter's name and shape) and
+    /// `predictions.svg/.png`.
+    fn evaluate<M: Classifier>(&self, net: &M, path: &Path) -> anyhow::Result<()> {
+        let shapes: serde_json::Map<String, serde_json::Value> = net
+            .named_parameters()
+            .into_iter()
+            .map(|(name, var)| (name, serde_json::json!(var.dims())))
+            .collect();
         let (images, labels) = self.data.test_split();
         let test = d2l_core::data::Dataset::new(images.clone(), labels.clone())?;
         let test_acc = evaluate_accuracy(net, &mut d2l_core::data::DataLoader::new(test, 256)?)?;
         let predictions = self.predictions(net)?;
-        let eval = serde_json::json!({ "checkpoint": path, "test_acc": test_acc, "predictions": predictions });
+        let eval = serde_json::json!({
+            "checkpoint": path,
+            "model": shapes,
+            "test_acc": test_acc,
+            "predictions": predictions,
+        });
         self.run.dir.write_json("eval.json", &eval)?;
         // Every run's last record: summary.json with its status.
         let summary =

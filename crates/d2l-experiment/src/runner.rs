@@ -312,10 +312,17 @@ impl Chapter {
     /// in `DIR/config.json`, and what the resumed run keeps from this one.
     fn matches(&self, command: Command) -> anyhow::Result<(ArgMatches, Option<Resume>)> {
         let given = command.clone().get_matches();
+        let refuse = |why: String| InputError::new(std::io::Error::other(why));
+        if let Some(id) = model_flag_with_eval_only(&command, &given) {
+            return Err(refuse(format!(
+                "--eval-only evaluates the model saved in the checkpoint, as it was trained \
+                 (its widths come from the file); leave out --{id}"
+            ))
+            .into());
+        }
         let Some(dir) = given.get_one::<PathBuf>("resume") else {
             return Ok((given, None));
         };
-        let refuse = |why: String| InputError::new(std::io::Error::other(why));
         if !self.resumable {
             return Err(refuse(format!("{} runs have no checkpoints to resume", self.name)).into());
         }
@@ -575,6 +582,26 @@ fn shell_quoted(text: &str) -> String {
     } else {
         format!("'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+/// With `--eval-only`, the first flag given on the command line that describes a model to
+/// train (a width, a learning rate, a number of epochs): the evaluated model is the
+/// checkpoint's, so such a flag would act on nothing, yet be recorded as if it had. The
+/// harness's own flags, the data folder, the checkpoint and the seed stay allowed.
+fn model_flag_with_eval_only(command: &Command, given: &ArgMatches) -> Option<String> {
+    if !matches!(given.try_get_one::<bool>("eval_only"), Ok(Some(true))) {
+        return None;
+    }
+    let harness = CommonArgs::augment_args(Command::new("harness"));
+    let allowed = |id: &str| {
+        ["eval_only", "checkpoint", "data_dir", "seed"].contains(&id)
+            || harness.get_arguments().any(|a| a.get_id() == id)
+    };
+    command
+        .get_arguments()
+        .map(|a| a.get_id().as_str())
+        .find(|id| !allowed(id) && given.value_source(id) == Some(ValueSource::CommandLine))
+        .map(|id| id.replace('_', "-"))
 }
 
 /// The cores this process may run on: its CPU affinity and cgroup quota respected.

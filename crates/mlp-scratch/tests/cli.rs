@@ -179,10 +179,11 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
     ]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("test acc"), "{stdout}");
-    assert_eq!(
-        read_json(&eval.join("eval.json"))["test_acc"],
-        summary["test_acc"]
-    );
+    let evaluated = read_json(&eval.join("eval.json"));
+    assert_eq!(evaluated["test_acc"], summary["test_acc"]);
+    // It records the model it evaluated, read from the checkpoint.
+    assert_eq!(evaluated["model"]["W1"], serde_json::json!([784, 256]));
+    assert_eq!(evaluated["model"]["b2"], serde_json::json!([10]));
     // Like every run, the evaluation ends with summary.json and its status.
     let eval_summary = read_json(&eval.join("summary.json"));
     assert_eq!(eval_summary["status"], "finished");

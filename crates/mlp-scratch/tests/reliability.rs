@@ -128,6 +128,24 @@ fn flags_that_do_not_go_together_are_refused() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot be used with"), "{stderr}");
     assert!(!out.exists());
+    // A model flag with --eval-only would describe a model the checkpoint does not hold.
+    for flag in [
+        ["--num-hiddens", "128"],
+        ["--num-layers", "2"],
+        ["--lr", "0.5"],
+    ] {
+        let mut args = vec!["--eval-only", "--checkpoint", s(&checkpoint)];
+        args.extend(flag);
+        args.extend(["--out", s(&out)]);
+        let (code, stderr) = mlp(&args);
+        assert_eq!(code, 2, "{flag:?}: {stderr}");
+        assert!(
+            stderr.contains("evaluates the model saved in the checkpoint")
+                && stderr.contains(&format!("leave out {}", flag[0])),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+    }
 }
 
 #[test]
