@@ -52,20 +52,47 @@ fn main() -> ExitCode {
         }
         run.fresh_only("a sweep")?;
         let mut display = run.display();
-        let results = sweep(&args.config, &args.sweep, data, &mut display)?;
+        let total = args.sweep.configs(&args.config)?.len();
+        let outcome = sweep(&args.config, &args.sweep, data, &mut display)?;
+        let results = &outcome.points;
         let dir = &run.dir;
-        dir.write_csv("sweep.csv", &results)?;
-        let table = markdown_table(&results);
+        dir.write_csv("sweep.csv", results)?;
+        let table = markdown_table(results);
         dir.write_bytes("sweep.md", table.as_bytes())?;
-        figure(&results).save(dir.file("sweep"))?;
-        // Last: the record that the sweep is complete.
-        let summary = serde_json::json!({ "status": "finished", "points": results });
+        if !results.is_empty() {
+            figure(results).save(dir.file("sweep"))?;
+        }
+        // Last: summary.json, whose status says whether the sweep is complete. A sweep
+        // stopped early (`q`, a signal) keeps the configurations it finished.
+        let signal = d2l_experiment::signals::received();
+        let status = match (&outcome.stopped, signal) {
+            (None, _) => "finished",
+            (Some(_), Some(_)) => "interrupted",
+            (Some(_), None) => "stopped",
+        };
+        let summary = serde_json::json!({ "status": status, "points": results });
         dir.write_json("summary.json", &summary)?;
-        display.finish(
-            &table.lines().map(String::from).collect::<Vec<_>>(),
-            run.wait,
-        );
-        print!("{table}");
+        let mut lines: Vec<String> = table.lines().map(String::from).collect();
+        if outcome.stopped.is_some() {
+            let line = format!(
+                "{status} after {} of {total} configurations: their rows are in {}",
+                results.len(),
+                dir.path().display()
+            );
+            if let Some(signal) = signal {
+                display.finish(&[], false);
+                print!("{table}");
+                let name = d2l_experiment::signals::name(signal);
+                return Err(d2l_experiment::exit::Interrupted {
+                    signal,
+                    message: format!("{line} ({name})"),
+                }
+                .into());
+            }
+            lines.push(line);
+        }
+        display.finish(&lines, run.wait);
+        lines.iter().for_each(|line| println!("{line}"));
         Ok(())
     })
 }

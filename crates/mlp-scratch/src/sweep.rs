@@ -150,16 +150,27 @@ impl Sweep {
     }
 }
 
+/// What a sweep trained: a row per finished (or diverged) configuration, in order, and the
+/// stop that ended it early, if one did (a `q`, a signal): the rows before it are kept.
+#[derive(Debug)]
+pub struct SweepOutcome {
+    /// The configurations trained to the end (or to their divergence).
+    pub points: Vec<SweepResult>,
+    /// The request to stop that ended the sweep before its last configuration.
+    pub stopped: Option<d2l_core::Error>,
+}
+
 /// Trains every configuration of `sweep` built on `base`, telling `reporter` which one
-/// trains before each.
+/// trains before each. A stop asked by `reporter` ends the sweep after the configurations
+/// already trained, which the outcome keeps.
 pub fn sweep<R: Reporter + ?Sized>(
     base: &Config,
     sweep: &Sweep,
     data: &FashionMnist,
     reporter: &mut R,
-) -> Result<Vec<SweepResult>> {
+) -> Result<SweepOutcome> {
     let configs = sweep.configs(base)?;
-    let mut results = Vec::with_capacity(configs.len());
+    let mut points = Vec::with_capacity(configs.len());
     for (i, config) in configs.iter().enumerate() {
         // `[2/12] 256×1 lr 0.1`: hidden width × hidden layers, learning rate.
         reporter.on_note(&format!(
@@ -173,9 +184,20 @@ pub fn sweep<R: Reporter + ?Sized>(
         let start = web_time::Instant::now();
         let outcome = run(config, data, reporter).map(|(_, summary)| summary);
         let seconds = start.elapsed().as_secs_f64();
-        results.push(SweepResult::new(config, outcome, seconds)?);
+        match outcome {
+            Err(stop @ d2l_core::Error::Stopped { .. }) => {
+                return Ok(SweepOutcome {
+                    points,
+                    stopped: Some(stop),
+                });
+            }
+            outcome => points.push(SweepResult::new(config, outcome, seconds)?),
+        }
     }
-    Ok(results)
+    Ok(SweepOutcome {
+        points,
+        stopped: None,
+    })
 }
 
 /// The comparison as a Markdown table.

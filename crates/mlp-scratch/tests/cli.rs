@@ -376,3 +376,47 @@ fn impossible_requests_are_refused_before_any_work() {
         assert!(!out.join("metrics.csv").exists(), "{args:?} trained");
     }
 }
+
+#[test]
+fn an_interrupted_sweep_keeps_the_configurations_it_finished() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args(["--sweep-hiddens", "16,17,18", "--num-epochs", "200"])
+        .args(["--train-examples", "1000", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the second configuration starts, the first is finished: interrupt there.
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = stdout.lines().map_while(Result::ok);
+    assert!(
+        lines.any(|line| line.starts_with("[2/3]")),
+        "the sweep never reached its second configuration"
+    );
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let rest: Vec<String> = lines.collect();
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted after 1 of 3 configurations"),
+        "{stderr}"
+    );
+    let summary = read_json(&out.join("summary.json"));
+    assert_eq!(summary["status"], "interrupted");
+    let points = summary["points"].as_array().unwrap();
+    assert_eq!(points.len(), 1, "{summary}");
+    assert_eq!(points[0]["num_hiddens"], 16);
+    assert_eq!(points[0]["status"], "finished");
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(rest.iter().any(|l| l.starts_with("| 16 |")), "{rest:?}");
+}
