@@ -158,12 +158,50 @@ impl Animator {
         let saved = checkpoint::decode(&bytes, &device)?;
         checkpoint::load_into(&saved, params)?;
         let state = saved.state.ok_or("it holds no training state")?;
+        agrees_with_metrics(&state.history, &self.run.file("metrics.csv"))?;
         let done = state.history.len();
         self.timings = csv::Reader::from_path(self.run.file("timings.csv"))
             .map(|mut r| r.deserialize().filter_map(|t| t.ok()).collect())
             .unwrap_or_default();
         self.timings.retain(|t: &Timing| t.epoch <= done);
         Ok(Some(state))
+    }
+}
+
+/// Checks a checkpoint's training state against the run's `metrics.csv`: its epochs must be
+/// the file's first rows, value for value, and the file may hold at most one epoch more (a
+/// crash between writing that epoch's metrics and its checkpoint). Anything else (an emptied
+/// or edited history, edited metrics) would resume a run that is not the one recorded.
+fn agrees_with_metrics(history: &[EpochMetrics], metrics: &std::path::Path) -> Result<(), String> {
+    let recorded: Vec<EpochMetrics> = match csv::Reader::from_path(metrics) {
+        Ok(mut reader) => reader
+            .deserialize()
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{} cannot be read back: {e}", metrics.display()))?,
+        Err(_) if history.is_empty() => return Ok(()),
+        Err(e) => {
+            return Err(format!(
+                "its training state records {} epoch(s), and {} cannot be read ({e})",
+                history.len(),
+                metrics.display()
+            ));
+        }
+    };
+    let (saved, listed) = (history.len(), recorded.len());
+    if listed < saved || listed > saved + 1 {
+        return Err(format!(
+            "its training state records {saved} epoch(s), and {} lists {listed}: they must \
+             agree (the folder was edited)",
+            metrics.display()
+        ));
+    }
+    match history.iter().zip(&recorded).find(|(a, b)| a != b) {
+        Some((a, _)) => Err(format!(
+            "epoch {} of its training state differs from that row of {} (the folder was edited)",
+            a.epoch,
+            metrics.display()
+        )),
+        None => Ok(()),
     }
 }
 

@@ -177,8 +177,39 @@ fn a_refused_resume_changes_nothing() {
         "the refused resume changed the folder"
     );
 
-    // Repaired, the same folder resumes and finishes.
     std::fs::write(&checkpoint, &bytes).unwrap();
+
+    // The checkpoint's training state must be what metrics.csv lists: an edited value, or
+    // rows the checkpoint does not hold, are refused, naming the file.
+    let metrics = out.join("metrics.csv");
+    let rows = std::fs::read_to_string(&metrics).unwrap();
+    assert_eq!(rows.lines().count(), 2, "{rows}");
+    let first = rows.lines().nth(1).unwrap();
+    let mut fields: Vec<&str> = first.split(',').collect();
+    fields[1] = "9.0";
+    let edited = rows.replace(first, &fields.join(","));
+    let two_more = format!("{rows}2,0.5,0.8,0.8\n3,0.4,0.8,0.8\n");
+    for (text, expected) in [
+        (edited, "epoch 1 of its training state differs"),
+        (two_more, "lists 3"),
+    ] {
+        std::fs::write(&metrics, text).unwrap();
+        let before = snapshot(&out);
+        let refused = resume();
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(expected) && stderr.contains("metrics.csv"),
+            "{stderr}"
+        );
+        assert!(
+            snapshot(&out) == before,
+            "the refused resume changed the folder"
+        );
+    }
+    std::fs::write(&metrics, &rows).unwrap();
+
+    // Repaired, the same folder resumes and finishes.
     let resumed = resume();
     assert!(
         resumed.status.success(),
