@@ -18,6 +18,17 @@ pub enum Error {
         /// Every directory that was searched, in order.
         searched: Vec<PathBuf>,
     },
+    /// A data file's name holds something that is not a file.
+    #[error(
+        "{path} is {what}, not a data file: put the file itself there, or pass --data-dir \
+         to a folder holding the four files"
+    )]
+    NotAFile {
+        /// The data file's path.
+        path: PathBuf,
+        /// What is there instead (`a folder`, `a FIFO (named pipe)`, …).
+        what: &'static str,
+    },
     /// The file could not be read.
     #[error("cannot read {path}: {source}")]
     Io {

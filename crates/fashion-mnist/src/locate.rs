@@ -73,9 +73,55 @@ pub fn file_in(dir: &Path, name: &str) -> Option<PathBuf> {
     }
 }
 
-/// The first directory of [`search_path`] that holds all four files.
+/// What stands at `path` when it is there but is not a regular file a reader can use (a
+/// folder, a FIFO, a device, a link that leads nowhere or in a loop); `None` for a regular
+/// file or nothing at all.
+pub fn not_a_file(path: &Path) -> Option<&'static str> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    let target = match std::fs::metadata(path) {
+        Ok(target) => target,
+        Err(e) if e.raw_os_error() == Some(40) => return Some("a symbolic link in a loop"),
+        Err(_) if link.file_type().is_symlink() => return Some("a symbolic link to nothing"),
+        Err(_) => return Some("unreadable"),
+    };
+    let kind = target.file_type();
+    match () {
+        _ if kind.is_file() => None,
+        _ if kind.is_dir() => Some("a folder"),
+        _ => Some(special_kind(kind)),
+    }
+}
+
+/// What a file type that is neither a regular file nor a folder is.
+#[cfg(unix)]
+fn special_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    match () {
+        _ if kind.is_fifo() => "a FIFO (named pipe)",
+        _ if kind.is_socket() => "a socket",
+        _ => "a device",
+    }
+}
+
+/// What a file type that is neither a regular file nor a folder is.
+#[cfg(not(unix))]
+fn special_kind(_kind: std::fs::FileType) -> &'static str {
+    "not a regular file"
+}
+
+/// The first directory of [`search_path`] that holds all four files. A data file's name
+/// that holds something other than a file (see [`not_a_file`]) is an error naming it.
 pub fn find_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     let searched = search_path(explicit);
+    for dir in &searched {
+        for name in FILE_NAMES {
+            for path in [dir.join(format!("{name}.gz")), dir.join(name)] {
+                if let Some(what) = not_a_file(&path) {
+                    return Err(Error::NotAFile { path, what });
+                }
+            }
+        }
+    }
     searched
         .iter()
         .find(|dir| FILE_NAMES.iter().all(|name| file_in(dir, name).is_some()))
@@ -104,4 +150,35 @@ pub fn verify_checksums(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// A data file's name holding a folder, a FIFO or a link loop is named, with what is
+    /// there, rather than reported as "not found".
+    #[test]
+    fn a_data_name_that_holds_no_file_is_named_with_what_it_is() {
+        let name = |dir: &Path| dir.join("t10k-labels-idx1-ubyte.gz");
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::create_dir(name(folder.path())).unwrap();
+        let fifo = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(name(fifo.path()))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let looped = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(name(looped.path()), name(looped.path())).unwrap();
+        for (dir, what) in [
+            (folder.path(), "a folder"),
+            (fifo.path(), "a FIFO (named pipe)"),
+            (looped.path(), "a symbolic link in a loop"),
+        ] {
+            let error = find_data_dir(Some(dir)).unwrap_err().to_string();
+            let expected = format!("{} is {what}, not a data file", name(dir).display());
+            assert!(error.starts_with(&expected), "{error}");
+        }
+    }
 }
