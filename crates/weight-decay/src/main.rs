@@ -18,10 +18,15 @@ struct Args {
     #[serde(flatten)]
     config: Config,
     /// Regularisation strengths λ to run, for each variant.
-    #[arg(long, value_delimiter = ',', default_values_t = [0.0, 3.0])]
+    #[arg(long, value_delimiter = ',', default_value = "0,3")]
     lambdas: Vec<f64>,
     /// Which implementations to run.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Variant::Scratch, Variant::Concise])]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "scratch,concise"
+    )]
     variants: Vec<Variant>,
     /// Exercise: also sweep these λ values (scratch variant), choosing λ on a validation set.
     #[arg(long, value_delimiter = ',', num_args = 0.., default_missing_value = "0,0.1,0.3,1,3,10,30")]
@@ -83,7 +88,7 @@ fn main() -> ExitCode {
                 // A diverged run is recorded as such, and the others still train.
                 let r = match train(&data, variant, lambda, config, &mut display) {
                     Err(e @ d2l_core::Error::Diverged { .. }) => {
-                        let error = e.to_string();
+                        let error = with_decay_advice(e.to_string(), config.lr, lambda);
                         lines.push(format!("{} λ = {lambda}: {error}", variant.name()));
                         summaries.push(RunSummary {
                             variant,
@@ -163,4 +168,18 @@ fn main() -> ExitCode {
         }
         Ok(())
     })
+}
+
+/// A divergence message, with the reason when the decay alone diverges: each step multiplies
+/// `w` by `1 − ηλ` (plus the data's gradient), which grows `|w|` once `ηλ > 2`.
+fn with_decay_advice(error: String, lr: f64, lambda: f64) -> String {
+    let factor = 1.0 - lr * lambda;
+    if factor >= -1.0 {
+        return error;
+    }
+    format!(
+        "{error}. Here λ itself diverges: each step multiplies w by 1 − ηλ = {factor:.3e}, \
+         so choose λ below 2/η = {:.4}",
+        2.0 / lr
+    )
 }

@@ -194,3 +194,41 @@ fn sizes_beyond_the_machine_are_refused_before_any_work() {
     assert_eq!(result.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("of memory"), "{stderr}");
 }
+
+#[test]
+fn help_shows_defaults_as_they_are_typed_and_a_decay_that_diverges_says_so() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("[default: 0,3]"), "{help}");
+    let out = tempfile::tempdir().unwrap();
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .args(["--lambdas", "0,3", "--num-epochs", "5", "--quiet", "--out"])
+        .arg(out.path().join("typed"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        result.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+        .args([
+            "--lambdas",
+            "1e30",
+            "--variants",
+            "scratch",
+            "--num-epochs",
+            "5",
+        ])
+        .args(["--quiet", "--out"])
+        .arg(out.path().join("huge"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("choose λ below 2/η = 666.6667"), "{stderr}");
+}
