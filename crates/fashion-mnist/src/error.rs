@@ -37,6 +37,17 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The gzip stream decompresses to far more than any Fashion-MNIST file.
+    #[error(
+        "{path} decompresses to more than {limit_mib} MiB, more than any Fashion-MNIST file: \
+         it is not one; restore it from datasets/fashion-mnist/"
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The most it may decompress to, in MiB.
+        limit_mib: u64,
+    },
     /// The gzip stream is damaged or cut short.
     #[error(
         "{path} is not a valid gzip file ({source}); the download may be truncated: restore it from datasets/fashion-mnist/"

@@ -141,10 +141,10 @@ pub fn gunzip_if_gzip(raw: Vec<u8>, path: &Path) -> Result<Vec<u8>> {
         .read_to_end(&mut out)
         .map_err(gzip)?;
     if out.len() as u64 > MAX_DECOMPRESSED {
-        return Err(gzip(std::io::Error::other(format!(
-            "it decompresses to more than {} MiB, more than any Fashion-MNIST file",
-            MAX_DECOMPRESSED >> 20
-        ))));
+        return Err(Error::TooLarge {
+            path: path.into(),
+            limit_mib: MAX_DECOMPRESSED >> 20,
+        });
     }
     Ok(out)
 }

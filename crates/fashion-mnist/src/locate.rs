@@ -34,6 +34,27 @@ pub const SHA256: [(&str, &str); 4] = [
     ),
 ];
 
+/// SHA-256 of the same four files decompressed (the uncompressed IDX files some mirrors and
+/// `gunzip` leave), so that a folder of those is verified too.
+pub const SHA256_UNCOMPRESSED: [(&str, &str); 4] = [
+    (
+        "train-images-idx3-ubyte",
+        "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+    ),
+    (
+        "train-labels-idx1-ubyte",
+        "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+    ),
+    (
+        "t10k-images-idx3-ubyte",
+        "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+    ),
+    (
+        "t10k-labels-idx1-ubyte",
+        "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
+    ),
+];
+
 /// The environment variable naming a data directory.
 pub const ENV_VAR: &str = "D2L_DATA_DIR";
 
@@ -129,10 +150,25 @@ pub fn find_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
         .ok_or(Error::NotFound { searched })
 }
 
-/// Checks the four `.gz` files in `dir` against the published SHA-256 digests.
+/// Checks the four files in `dir` against the published SHA-256 digests: each `.gz` file
+/// against the published archive's, or, where only the uncompressed file is there, against
+/// the digest of the published archive's contents.
 pub fn verify_checksums(dir: &Path) -> Result<()> {
-    for (name, expected) in SHA256 {
-        let path = dir.join(name);
+    for name in FILE_NAMES {
+        let path = file_in(dir, name).unwrap_or_else(|| dir.join(format!("{name}.gz")));
+        let digests = match path.extension().is_some_and(|e| e == "gz") {
+            true => &SHA256,
+            false => &SHA256_UNCOMPRESSED,
+        };
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let expected = digests
+            .iter()
+            .find(|(n, _)| *n == file_name)
+            .map(|(_, digest)| *digest)
+            .unwrap_or_default();
         let bytes = std::fs::read(&path).map_err(|source| Error::Io {
             path: path.clone(),
             source,

@@ -166,3 +166,32 @@ fn a_split_without_examples_is_refused() {
     assert!(matches!(err, Error::NoExamples { .. }), "{err}");
     assert!(err.to_string().contains("holds no images"), "{err}");
 }
+
+#[test]
+fn a_gzip_bomb_is_named_as_too_large_not_as_a_truncated_download() {
+    // 300 MiB of zeros compress to a few hundred KiB.
+    let bomb = gz(&vec![0u8; 300 << 20]);
+    let err = read(&bomb, &labels(3)).unwrap_err();
+    assert!(matches!(err, Error::TooLarge { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("decompresses to more than 256 MiB") && !message.contains("truncated"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_folder_of_the_uncompressed_files_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in locate::FILE_NAMES {
+        let gz = std::fs::read(locate::workspace_dir().join(format!("{name}.gz"))).unwrap();
+        let raw = fashion_mnist::idx::gunzip_if_gzip(gz, std::path::Path::new(name)).unwrap();
+        std::fs::write(dir.path().join(name), raw).unwrap();
+    }
+    locate::verify_checksums(dir.path()).unwrap();
+    write(dir.path(), "t10k-labels-idx1-ubyte", b"tampered");
+    assert!(matches!(
+        locate::verify_checksums(dir.path()),
+        Err(Error::Checksum { .. })
+    ));
+}
