@@ -27,7 +27,8 @@ struct Args {
     /// Draw the images starting at a random position chosen by this seed (0: the first ones).
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Also check the .gz files against the published SHA-256 digests.
+    /// Also check the data files (the .gz files, or the uncompressed ones) against the
+    /// published SHA-256 digests.
     #[arg(long)]
     verify: bool,
     /// Exercise: time one shuffled pass of the training loader at each of these batch sizes.
