@@ -321,7 +321,11 @@ impl Chapter {
                 .as_ref()
                 .and_then(|d| d["dir"].as_str().map(PathBuf::from));
             let dir = recorded_dir.as_deref().or(args.data.data_dir.as_deref());
+            // A signal while the data loads ends the run there, with one line and a record.
             let mut data = D::load(dir, &run.device)?;
+            if let Some(signal) = crate::signals::received() {
+                return Err(run.interrupted_before_training(signal, "while the data loaded"));
+            }
             if let Some(recorded) = &recorded {
                 check_same_data(&data, recorded)?;
             }

@@ -161,6 +161,22 @@ impl Run {
         Ok(())
     }
 
+    /// The error of a run that a signal stopped `when` (before any training): its
+    /// `summary.json` says so, and the message that nothing was trained.
+    pub fn interrupted_before_training(&self, signal: i32, when: &str) -> anyhow::Error {
+        let line = format!(
+            "interrupted {when}, before any training; start the run again to train ({})",
+            crate::signals::name(signal)
+        );
+        let summary = serde_json::json!({ "status": "interrupted", "error": line });
+        let _ = self.dir.write_json("summary.json", &summary);
+        crate::exit::Interrupted {
+            signal,
+            message: line,
+        }
+        .into()
+    }
+
     /// Records a failed run: `summary.json` says what failed (`"status": "diverged"`,
     /// `"stopped"` or `"error"`), and the message says what the folder holds. A run
     /// interrupted by a signal has written its own summary already.
@@ -266,6 +282,11 @@ impl Chapter {
                 }
             });
         let result = (|| {
+            // A training chapter catches SIGINT and SIGTERM from the start: a signal before
+            // its first batch (while the data loads) ends the run with a line and a record.
+            if self.resumable {
+                crate::signals::catch();
+            }
             let (matches, resume) = self.matches(command)?;
             let args = A::from_arg_matches(&matches).map_err(|e| e.exit())?;
             let mut common = CommonArgs::from_arg_matches(&matches).map_err(|e| e.exit())?;
@@ -284,6 +305,15 @@ impl Chapter {
             };
             d2l_core::ops::in_pool(run.threads, || output_errors_as_errors(|| body(args, &run)))
                 .map_err(|e| run.fail(e))?;
+            // A signal that came after the last batch found nothing left to stop: the run
+            // finished, and says so rather than hiding the signal.
+            if let Some(signal) = crate::signals::received() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: {} arrived after the last batch; the run had finished, and its records are complete",
+                    crate::signals::name(signal)
+                );
+            }
             writeln!(std::io::stdout(), "wrote {}", run.dir.path().display())
                 .map_err(|e| anyhow::Error::new(e).context("cannot write to the standard output"))
                 .map_err(|e| run.fail(e))?;

@@ -420,3 +420,37 @@ fn an_interrupted_sweep_keeps_the_configurations_it_finished() {
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(rest.iter().any(|l| l.starts_with("| 16 |")), "{rest:?}");
 }
+
+#[test]
+fn a_signal_while_the_data_loads_ends_with_one_line_and_a_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args(["--num-epochs", "1", "--quiet", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // config.json is written just before the data loads (about a second of reading and
+    // decompressing 30 MB).
+    while !out.join("config.json").is_file() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(130), "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "interrupted while the data loaded, before any training; start the run again to train (SIGINT)"
+    );
+    assert_eq!(
+        read_json(&out.join("summary.json"))["status"],
+        "interrupted"
+    );
+}
