@@ -28,6 +28,12 @@ fn a_named_data_folder_is_the_only_place_looked() {
     let (code, stderr) = mlp(&["--data-dir", s(&missing), "--out", s(&out)]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains(s(&missing)), "{stderr}");
+    // Said once, not once per layer of the harness.
+    assert_eq!(
+        stderr.matches("Fashion-MNIST not found").count(),
+        1,
+        "{stderr}"
+    );
     // The folder it made says what failed; nothing claims files that are not there.
     let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
     assert!(summary.contains("\"error\""), "{summary}");
@@ -195,4 +201,42 @@ fn a_loss_that_is_bad_before_any_update_blames_the_initialisation_not_the_learni
         "{stderr}"
     );
     assert!(!stderr.contains("smaller learning rate"), "{stderr}");
+}
+
+#[test]
+fn a_full_output_ends_with_a_clean_error_and_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let result = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args([
+            "--num-epochs",
+            "1",
+            "--train-examples",
+            "2000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(full())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("standard output"), "{stderr}");
+    let summary = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(summary.contains("\"error\""), "{summary}");
+    assert!(out.join("config.json").is_file());
+    // A bad flag with a full stderr still exits 2 (not a panic's 101).
+    let bad = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        .args(["--lr", "-1"])
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(bad.code(), Some(2));
 }

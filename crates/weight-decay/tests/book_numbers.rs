@@ -232,3 +232,26 @@ fn help_shows_defaults_as_they_are_typed_and_a_decay_that_diverges_says_so() {
     assert_eq!(result.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("choose λ below 2/η = 666.6667"), "{stderr}");
 }
+
+#[test]
+fn any_number_of_epochs_finishes_with_its_last_epoch_recorded() {
+    // Records come every 5 epochs; a run of 4 (or 1, or 2) still records its last epoch.
+    for epochs in ["1", "4"] {
+        let out = tempfile::tempdir().unwrap();
+        let result = std::process::Command::new(env!("CARGO_BIN_EXE_weight-decay"))
+            .args(["--num-epochs", epochs, "--quiet", "--out"])
+            .arg(out.path().join("run"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(0), "{epochs} epochs: {stderr}");
+        let summary: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.path().join("run/summary.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(summary["status"], "finished", "{summary}");
+        let last = std::fs::read_to_string(out.path().join("run/scratch-lambda-0.csv")).unwrap();
+        let last = last.lines().last().unwrap().to_string();
+        assert!(last.starts_with(&format!("{epochs},")), "{last}");
+    }
+}
