@@ -12,6 +12,7 @@
 use candle_core::Device;
 use d2l_core::classifier::{Classifier, Summary};
 use d2l_core::train::{EpochMetrics, LossRecord, Reporter};
+use d2l_core::validate::Validate;
 use fashion_mnist::FashionMnist;
 use serde::{Deserialize, Serialize};
 
@@ -108,6 +109,33 @@ pub struct ClassifierOutcome {
     pub predictions: Vec<PredictedImage>,
 }
 
+/// The most memory a page's WebAssembly instance can address: 4 GiB (32-bit addresses).
+pub const WASM_MEMORY_BYTES: u64 = 4 << 30;
+
+/// Refuses, before any work, settings the chapter rejects, and settings whose memory
+/// estimate (the same one the binaries check against the machine's memory) is beyond what
+/// WebAssembly can hold: the page says so in one line instead of trapping mid-run.
+pub fn fits_in_the_browser(settings: &impl Validate) -> Result<()> {
+    settings.validate().map_err(|e| e.to_string())?;
+    let needed = settings.memory_estimate();
+    if needed > WASM_MEMORY_BYTES {
+        return Err(format!(
+            "these settings need about {:.1} GiB of memory (parameters, gradients, activations \
+             and data), and the browser's WebAssembly memory holds at most 4 GiB: choose \
+             smaller sizes",
+            needed as f64 / (1u64 << 30) as f64
+        ));
+    }
+    Ok(())
+}
+
+/// The page's settings for a chapter, checked to fit in the browser.
+fn checked<C: serde::de::DeserializeOwned + Validate>(value: &serde_json::Value) -> Result<C> {
+    let settings: C = config(value)?;
+    fits_in_the_browser(&settings)?;
+    Ok(settings)
+}
+
 fn config<C: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<C> {
     let value = match value {
         serde_json::Value::Null => serde_json::json!({}),
@@ -123,6 +151,13 @@ pub fn train_fashion(
     request: &ClassifierRequest,
     on_epoch: impl FnMut(&EpochReport) -> Result<()>,
 ) -> Result<ClassifierOutcome> {
+    // The settings first: nothing is trained on settings that cannot fit.
+    match request.experiment.as_str() {
+        "mlp-scratch" => checked::<mlp_scratch::Config>(&request.config).map(drop)?,
+        "mlp-concise" => checked::<mlp_concise::Config>(&request.config).map(drop)?,
+        "dropout" | "dropout-concise" => checked::<dropout::Config>(&request.config).map(drop)?,
+        other => return Err(format!("no experiment called {other}")),
+    }
     let subset;
     let data = match request.train_examples {
         Some(n) => {
@@ -209,7 +244,7 @@ pub fn fit_polynomial(
     request: &PolynomialRequest,
     on_record: impl FnMut(&LossRecord) -> Result<()>,
 ) -> Result<model_selection::FitResult> {
-    let config: model_selection::Config = config(&request.config)?;
+    let config: model_selection::Config = checked(&request.config)?;
     let mut fit = model_selection::Fit::book()
         .into_iter()
         .find(|f| f.name == request.fit)
@@ -244,7 +279,7 @@ pub fn weight_decay(
     request: &WeightDecayRequest,
     on_record: impl FnMut(&LossRecord) -> Result<()>,
 ) -> Result<weight_decay::WeightDecayRun> {
-    let config: weight_decay::Config = config(&request.config)?;
+    let config: weight_decay::Config = checked(&request.config)?;
     let data = weight_decay::Data::generate(&config, &Device::Cpu).map_err(|e| e.to_string())?;
     let mut reporter = Callback {
         on_epoch: |_: &EpochReport| Ok(()),
@@ -270,6 +305,36 @@ mod tests {
         let files = fashion_mnist::locate::FILE_NAMES
             .map(|name| std::fs::read(dir.join(format!("{name}.gz"))).unwrap());
         decode_fashion_mnist(files).unwrap()
+    }
+
+    #[test]
+    fn settings_beyond_the_browser_memory_are_refused_before_any_work() {
+        for experiment in ["mlp-scratch", "mlp-concise"] {
+            let request: ClassifierRequest = serde_json::from_value(serde_json::json!({
+                "experiment": experiment,
+                "config": {"num_hiddens": 100_000_000},
+            }))
+            .unwrap();
+            let error =
+                train_fashion(&data(), &request, |_| panic!("nothing may train")).unwrap_err();
+            assert!(
+                error.contains("WebAssembly memory holds at most 4 GiB"),
+                "{experiment}: {error}"
+            );
+        }
+        let request: WeightDecayRequest = serde_json::from_value(serde_json::json!({
+            "variant": "scratch", "lambda": 3.0, "config": {"num_inputs": 2_000_000_000usize},
+        }))
+        .unwrap();
+        let error = weight_decay(&request, |_| panic!("nothing may train")).unwrap_err();
+        assert!(error.contains("at most 4 GiB"), "{error}");
+        // A width the chapter itself refuses is refused the same way.
+        let request: ClassifierRequest = serde_json::from_value(serde_json::json!({
+            "experiment": "mlp-scratch", "config": {"num_hiddens": 0},
+        }))
+        .unwrap();
+        let error = train_fashion(&data(), &request, |_| panic!("nothing may train")).unwrap_err();
+        assert!(error.contains("num_hiddens"), "{error}");
     }
 
     #[test]
