@@ -37,9 +37,10 @@ pub fn write_atomic_with(
     // 0600, would make records unreadable to the rest of a course's group).
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    // The error names the file asked for: the temporary one was never created.
     let mut tmp = builder
         .tempfile_in(dir)
-        .map_err(io("cannot create a temporary file in", dir))?;
+        .map_err(|e| io("cannot write", path)(os_error(e)))?;
     fill(tmp.as_file_mut())
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(io("cannot write", path))?;
@@ -48,6 +49,15 @@ pub fn write_atomic_with(
     tmp.persist(path)
         .map_err(|e| io("cannot write", path)(e.error))?;
     Ok(())
+}
+
+/// `e` without the path of the temporary file that tempfile's errors add (a file that was
+/// never created): the kind of error alone, `permission denied`.
+fn os_error(e: std::io::Error) -> std::io::Error {
+    match (e.raw_os_error(), e.get_ref()) {
+        (None, Some(_)) => std::io::Error::from(e.kind()),
+        _ => e,
+    }
 }
 
 /// For the kill-and-resume tests, in builds with the `test-hooks` feature only (the chapters'
@@ -74,5 +84,26 @@ fn crash_point(path: &Path) {
             libc::kill(libc::getpid(), libc::SIGKILL);
         }
         std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder that cannot be written is reported with the file asked for, never with the
+    /// name of a temporary file that was not created.
+    #[test]
+    fn a_failed_write_names_the_file_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("notes.txt");
+        std::fs::write(&not_a_folder, b"a file, not a folder").unwrap();
+        let path = not_a_folder.join("config.json");
+        let message = write_atomic(&path, b"{}").unwrap_err().to_string();
+        assert!(
+            message.starts_with(&format!("cannot write {}", path.display())),
+            "{message}"
+        );
+        assert!(!message.contains(".tmp-"), "{message}");
     }
 }
