@@ -61,6 +61,19 @@ target/release/dropout --seed 0 --compare --num-epochs 30 --quiet --out "$out/dr
 mv "$out/dropout-compare.log" "$out/dropout-compare/stdout.txt"
 rm -rf "${out:?}/dropout-swapped"
 target/release/dropout --seed 0 --dropout1 0.5 --dropout2 0.2 --quiet --out "$out/dropout-swapped" > /dev/null
+# The training figures of 4.2, 4.3 and 4.6 over five seeds: seed 0's curves over each
+# curve's spread, and the final numbers of every seed.
+cargo build --release -p d2l-plot --example seed_band
+for chapter in mlp-scratch mlp-concise dropout; do
+    echo "== $chapter, seeds 0 to 4"
+    rm -rf "${out:?}/seeds/$chapter"
+    for seed in 0 1 2 3 4; do
+        target/release/"$chapter" --seed "$seed" --quiet --out "$out/seeds/$chapter/seed-$seed" > /dev/null
+        # Only the records the figure and the table are drawn from.
+        find "$out/seeds/$chapter/seed-$seed" -type f ! -name metrics.csv ! -name summary.json -delete
+    done
+    target/release/examples/seed_band "$out/seeds/$chapter" 10
+done
 # Keep the pages light: no checkpoints; line plots as SVG, image grids (one rectangle per
 # pixel in SVG) as PNG.
 find "$out" -name '*.safetensors' -delete

@@ -41,8 +41,8 @@ pub mod style;
 
 pub use error::{Error, Result};
 pub use figure::Figure;
-pub use figures::{loss_figure, training_figure};
+pub use figures::{loss_figure, seed_band_figure, training_figure};
 pub use histogram::Histogram;
 pub use images::{GrayImage, ImageGrid, show_images};
-pub use line::{LegendPosition, LinePlot, Series};
+pub use line::{Band, LegendPosition, LinePlot, Series};
 pub use style::{Fmt, Scale, Stroke};

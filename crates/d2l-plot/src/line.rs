@@ -35,6 +35,16 @@ pub struct Series {
     pub fmt: Fmt,
 }
 
+/// A shaded region of a [`LinePlot`] between a low and a high curve: the spread of a
+/// quantity over several runs (seeds), drawn under the lines.
+#[derive(Clone, Debug)]
+pub struct Band {
+    /// `(x, low, high)` at each x.
+    pub points: Vec<(f64, f64, f64)>,
+    /// The fill colour (drawn at one fifth opacity).
+    pub color: RGBColor,
+}
+
 /// Where the legend goes.
 pub use plotters::chart::SeriesLabelPosition as LegendPosition;
 
@@ -52,6 +62,7 @@ pub struct LinePlot {
     legend_position: LegendPosition,
     markers: bool,
     series: Vec<Series>,
+    bands: Vec<Band>,
 }
 
 impl Default for LinePlot {
@@ -75,6 +86,7 @@ impl LinePlot {
             legend_position: LegendPosition::UpperRight,
             markers: false,
             series: Vec::new(),
+            bands: Vec::new(),
         }
     }
 
@@ -157,6 +169,23 @@ impl LinePlot {
         self
     }
 
+    /// Adds a shaded band from `low` to `high` at each `x`, in the colour of the format
+    /// `fmt` (`"m"`, `"g"`, …), under the lines: for example the spread over seeds of the
+    /// curve drawn on it. Points where either bound is not finite are left out.
+    pub fn band(mut self, x: &[f64], low: &[f64], high: &[f64], fmt: &str) -> Self {
+        let points = x
+            .iter()
+            .zip(low.iter().zip(high))
+            .map(|(&x, (&lo, &hi))| (x, lo, hi))
+            .filter(|(x, lo, hi)| x.is_finite() && lo.is_finite() && hi.is_finite())
+            .collect();
+        self.bands.push(Band {
+            points,
+            color: Fmt::parse(fmt).color,
+        });
+        self
+    }
+
     /// The series added so far.
     pub fn series_list(&self) -> &[Series] {
         &self.series
@@ -174,7 +203,17 @@ impl LinePlot {
             return lo..hi;
         }
         let to_axis = |v: f64| if scale == Scale::Log { v.log10() } else { v };
-        let values = self.series.iter().flat_map(|s| s.points.iter().map(pick));
+        let bounds: Vec<(f64, f64)> = self
+            .bands
+            .iter()
+            .flat_map(|b| b.points.iter().flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]))
+            .collect();
+        let values = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .chain(&bounds)
+            .map(pick);
         let (lo, hi) = values
             .filter(|v| v.is_finite() && (scale == Scale::Linear || *v > 0.0))
             .map(to_axis)
@@ -232,6 +271,21 @@ impl LinePlot {
         }
         mesh.draw().map_err(err)?;
 
+        for band in &self.bands {
+            // The low curve left to right, then the high one back: one closed outline.
+            let outline: Vec<(f64, f64)> = band
+                .points
+                .iter()
+                .map(|&(x, lo, _)| (x, lo))
+                .chain(band.points.iter().rev().map(|&(x, _, hi)| (x, hi)))
+                .collect();
+            chart
+                .draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    band.color.mix(0.2).filled(),
+                )))
+                .map_err(err)?;
+        }
         let bounds = Bounds::new(&x, &y, self.xscale, self.yscale);
         for series in &self.series {
             let style = ShapeStyle::from(series.fmt.color).stroke_width(2);
