@@ -157,6 +157,44 @@ try {
       `4.4 ${fit.label} fit: losses in the browser ${last.train_loss.toExponential(5)} / ${last.test_loss.toExponential(5)}, native ${n?.train_loss?.toExponential(5)} / ${n?.test_loss?.toExponential(5)}`);
   }
 
+  // 4.1: an activation and its autograd gradient, from the chapter's own code.
+  const drawActivation = async (name, settings = {}) => {
+    await page.select('#activation', name);
+    for (const [id, value] of Object.entries(settings)) await set(id, value);
+    await page.click('#draw-activation');
+    await waitFor(['done'], 'activationState', 60);
+    return JSON.parse(await page.$eval('#activation-data', (el) => el.textContent));
+  };
+  const sigmoid = await drawActivation('sigmoid');
+  const peak = Math.max(...sigmoid.gradient);
+  check(sigmoid.x.length === 160 && Math.abs(peak - 0.25) < 1e-6,
+    `4.1: sigmoid on the book's 160-point grid, its gradient largest at ${peak} (the book: 0.25 at 0)`);
+  const prelu = await drawActivation('prelu', { alpha: 0.3 });
+  check(Math.abs(prelu.gradient[0] - 0.3) < 1e-6 && Math.abs(prelu.gradient[159] - 1) < 1e-6,
+    `4.1: pReLU with α = 0.3 has gradient ${prelu.gradient[0]} left of 0 and ${prelu.gradient[159]} right of it`);
+  await page.screenshot({ path: join(LOG_DIR, 'playground-activation.png'), fullPage: true });
+
+  // 4.8: the activations' variance layer by layer, against the chapter binary's own run
+  // (docs/src/generated/numerical-stability/summary.json: depth 10, width 256, seed 0).
+  const nativeDepth = JSON.parse(readFileSync('docs/src/generated/numerical-stability/summary.json', 'utf8')).variance_per_layer;
+  const schemes = { 'N(0, 1)': 'standard-normal', 'N(0, 0.01^2)': 'small-normal', 'Xavier normal': 'xavier-normal', 'Xavier uniform': 'xavier-uniform' };
+  await set('depth', 10);
+  await set('width', 256);
+  for (const { scheme, variance } of nativeDepth) {
+    await page.select('#scheme', schemes[scheme]);
+    await page.click('#draw-depth');
+    await waitFor(['done'], 'depthState', 60);
+    const profile = JSON.parse(await page.$eval('#depth-data', (el) => el.textContent));
+    const gap = Math.max(...variance.map((v, i) => Math.abs(profile.activation_variance[i] / v - 1)));
+    check(gap < 1e-4, `4.8 ${scheme}: the variance after each of 10 layers equals the native run's to ${gap.toExponential(1)} (relative)`);
+  }
+  await page.select('#scheme', 'standard-normal');
+  await page.click('#draw-depth');
+  await waitFor(['done'], 'depthState', 60);
+  const explode = JSON.parse(await page.$eval('#depth-data', (el) => el.textContent)).gradient_variance;
+  check(explode.length === 11 && explode[10] === 1 && (explode[0] === null || explode[0] > 1e20),
+    `4.8 N(0, 1): the gradient's variance grows from ${explode[10]} at the output to ${explode[0] ?? 'beyond f32'} at the input`);
+
   // Speed: a full epoch in the browser against the native single-thread epoch, each the
   // second of two (the first includes the WebAssembly compiler's warm-up).
   const full = (await trainInPage({ experiment: 'mlp-scratch', num_epochs: 2, train_examples: 60000 })).at(-1);

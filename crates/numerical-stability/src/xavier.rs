@@ -79,3 +79,35 @@ pub fn variance_per_layer(
     Ok(out)
 }
 // ANCHOR_END: variance
+
+/// The gradients' side of [`variance_per_layer`], on the same network (the same seed draws
+/// the same weights): the variance of the gradient of `sum(output)` with respect to each
+/// layer's input. Index 0 is the input's gradient, the last the output's own (all ones).
+/// Backpropagation by hand: with `h_l = h_{l−1} W_lᵀ`, the gradient at `h_{l−1}` is the one
+/// at `h_l` times `W_l`, so going down it is multiplied by every weight matrix in turn, and
+/// grows or shrinks as the activations do going up. (For a linear stack it does not depend on
+/// the input.)
+pub fn gradient_variance_per_layer(
+    scheme: Scheme,
+    depth: usize,
+    width: usize,
+    batch: usize,
+    seed: u64,
+    device: &Device,
+) -> Result<Vec<f64>> {
+    let mut r = rng::seeded(seed);
+    // The input batch is drawn first, as in `variance_per_layer`, so the weights are the same.
+    rng::normal(&mut r, (batch, width), 0.0, 1.0, device)?;
+    let weights = (0..depth)
+        .map(|_| scheme.weight(&mut r, (width, width), device))
+        .collect::<Result<Vec<_>>>()?;
+    let var = |t: &Tensor| -> Result<f64> { Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64) };
+    let mut grad = Tensor::ones((batch, width), candle_core::DType::F32, device)?;
+    let mut out = vec![var(&grad)?];
+    for w in weights.iter().rev() {
+        grad = grad.matmul(w)?;
+        out.push(var(&grad)?);
+    }
+    out.reverse();
+    Ok(out)
+}

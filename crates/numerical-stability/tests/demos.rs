@@ -97,3 +97,24 @@ fn sizes_beyond_the_machine_are_refused_before_any_work() {
         assert!(stderr.contains("of memory"), "{stderr}");
     }
 }
+
+#[test]
+fn the_gradients_grow_or_vanish_from_the_output_down_as_the_activations_do_up() {
+    let depth = 10;
+    let g = |s| xavier::gradient_variance_per_layer(s, depth, 256, 512, 0, &CPU).unwrap();
+    let big = g(xavier::Scheme::StandardNormal);
+    assert_eq!(big.len(), depth + 1);
+    assert!(
+        (big[depth] - 1.0).abs() < 1e-6,
+        "the output's gradient is all ones"
+    );
+    assert!(
+        big[0] > 1e20,
+        "N(0,1): the input's gradient explodes: {}",
+        big[0]
+    );
+    let small = g(xavier::Scheme::SmallNormal);
+    assert!(small[0] < 1e-12, "N(0,0.01²): it vanishes: {}", small[0]);
+    let xavier = g(xavier::Scheme::XavierNormal);
+    assert!(xavier.iter().all(|v| (0.7..1.4).contains(v)), "{xavier:?}");
+}

@@ -79,3 +79,19 @@ pub fn weight_decay(request: &str, on_record: &Function) -> std::result::Result<
     let request = parse(request)?;
     to_json(&crate::weight_decay(&request, |r| call(on_record, r)).map_err(js)?)
 }
+
+/// Section 4.1: an activation and its autograd derivative on the book's grid (`request`: a
+/// [`crate::ActivationRequest`] as JSON); returns the curve as JSON.
+#[wasm_bindgen]
+pub fn activation(request: &str) -> std::result::Result<String, JsError> {
+    let request = parse(request)?;
+    to_json(&crate::activation(&request).map_err(js)?)
+}
+
+/// Section 4.8: the activations' and the gradients' variance layer by layer (`request`: a
+/// [`crate::DepthRequest`] as JSON); returns the profile as JSON.
+#[wasm_bindgen]
+pub fn depth_profile(request: &str) -> std::result::Result<String, JsError> {
+    let request = parse(request)?;
+    to_json(&crate::depth_profile(&request).map_err(js)?)
+}

@@ -295,6 +295,112 @@ pub fn weight_decay(
     .map_err(|e| e.to_string())
 }
 
+/// What the page asks of section 4.1: one activation function on the book's grid.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ActivationRequest {
+    /// `relu`, `sigmoid`, `tanh`, `prelu` or `swish`.
+    pub name: String,
+    /// pReLU's slope for negative inputs (0.1 when absent).
+    pub alpha: Option<f64>,
+    /// Swish's sharpness β (1 when absent).
+    pub beta: Option<f64>,
+}
+
+/// An activation function and its derivative on the grid, from the chapter's own code.
+#[derive(Clone, Debug, Serialize)]
+pub struct ActivationCurve {
+    /// The book's grid, −8.0 to 7.9 in steps of 0.1.
+    pub x: Vec<f32>,
+    /// The function's values.
+    pub value: Vec<f32>,
+    /// Its derivative, by candle's autograd (`y.backward(ones_like(x))`).
+    pub gradient: Vec<f32>,
+}
+
+/// Section 4.1 in the page: the requested activation and its autograd derivative.
+pub fn activation(request: &ActivationRequest) -> Result<ActivationCurve> {
+    use activations::Activation;
+    let finite = |v: f64, name: &str| match v.is_finite() {
+        true => Ok(v),
+        false => Err(format!("{name} must be a finite number, got {v}")),
+    };
+    let act = match request.name.as_str() {
+        "relu" => Activation::Relu,
+        "sigmoid" => Activation::Sigmoid,
+        "tanh" => Activation::Tanh,
+        "prelu" => Activation::Prelu {
+            alpha: finite(request.alpha.unwrap_or(0.1), "alpha")?,
+        },
+        "swish" => Activation::Swish {
+            beta: finite(request.beta.unwrap_or(1.0), "beta")?,
+        },
+        other => return Err(format!("no activation called {other}")),
+    };
+    let e = |e: d2l_core::Error| e.to_string();
+    let x = activations::grid(&Device::Cpu).map_err(e)?;
+    let (value, gradient) = act.value_and_autograd(&x).map_err(e)?;
+    let list = |t: &candle_core::Tensor| t.to_vec1::<f32>().map_err(|err| e(err.into()));
+    Ok(ActivationCurve {
+        x: list(&x)?,
+        value: list(&value)?,
+        gradient: list(&gradient)?,
+    })
+}
+
+/// What the page asks of section 4.8: a stack of linear layers and how its weights are drawn.
+#[derive(Clone, Debug, Deserialize)]
+pub struct DepthRequest {
+    /// `standard-normal` (N(0, 1)), `small-normal` (N(0, 0.01²)), `xavier-normal` or
+    /// `xavier-uniform`.
+    pub scheme: String,
+    /// Number of layers.
+    pub depth: usize,
+    /// Width of every layer.
+    pub width: usize,
+    /// Seed of the input batch and the weights.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// Layer by layer, how large the activations and the gradients are.
+#[derive(Clone, Debug, Serialize)]
+pub struct DepthProfile {
+    /// The activations' variance after each layer (index 0: the input).
+    pub activation_variance: Vec<f64>,
+    /// The variance of the gradient of `sum(output)` at each layer's input (the last: the
+    /// output's own).
+    pub gradient_variance: Vec<f64>,
+}
+
+/// Section 4.8 in the page: the chapter's own `variance_per_layer` and
+/// `gradient_variance_per_layer`, on a batch of 512 inputs as in the chapter binary.
+pub fn depth_profile(request: &DepthRequest) -> Result<DepthProfile> {
+    use numerical_stability::xavier::{self, Scheme};
+    let scheme = match request.scheme.as_str() {
+        "standard-normal" => Scheme::StandardNormal,
+        "small-normal" => Scheme::SmallNormal,
+        "xavier-normal" => Scheme::XavierNormal,
+        "xavier-uniform" => Scheme::XavierUniform,
+        other => return Err(format!("no initialisation called {other}")),
+    };
+    let (depth, width) = (request.depth, request.width);
+    if !(1..=100).contains(&depth) || !(1..=1024).contains(&width) {
+        return Err(format!(
+            "depth must be 1 to 100 and width 1 to 1024, got {depth} and {width}"
+        ));
+    }
+    let e = |e: d2l_core::Error| e.to_string();
+    let (batch, seed, d) = (512, request.seed, &Device::Cpu);
+    Ok(DepthProfile {
+        activation_variance: xavier::variance_per_layer(scheme, depth, width, batch, seed, d)
+            .map_err(e)?,
+        gradient_variance: xavier::gradient_variance_per_layer(
+            scheme, depth, width, batch, seed, d,
+        )
+        .map_err(e)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +411,43 @@ mod tests {
         let files = fashion_mnist::locate::FILE_NAMES
             .map(|name| std::fs::read(dir.join(format!("{name}.gz"))).unwrap());
         decode_fashion_mnist(files).unwrap()
+    }
+
+    #[test]
+    fn the_activation_and_depth_sections_use_the_chapters_own_numbers() {
+        let request = ActivationRequest {
+            name: "sigmoid".into(),
+            alpha: None,
+            beta: None,
+        };
+        let curve = activation(&request).unwrap();
+        assert_eq!(curve.x.len(), 160);
+        let peak = curve.gradient.iter().cloned().fold(f32::MIN, f32::max);
+        assert!((peak - 0.25).abs() < 1e-6, "{peak}");
+        let bad = ActivationRequest {
+            name: "gelu".into(),
+            alpha: None,
+            beta: None,
+        };
+        assert_eq!(activation(&bad).unwrap_err(), "no activation called gelu");
+        let depth = |scheme: &str| {
+            let request = DepthRequest {
+                scheme: scheme.into(),
+                depth: 10,
+                width: 256,
+                seed: 0,
+            };
+            depth_profile(&request).unwrap()
+        };
+        let xavier = depth("xavier-normal");
+        assert_eq!(xavier.activation_variance.len(), 11);
+        assert!(
+            xavier
+                .activation_variance
+                .iter()
+                .all(|v| (0.7..1.4).contains(v))
+        );
+        assert!(depth("standard-normal").gradient_variance[0] > 1e20);
     }
 
     #[test]

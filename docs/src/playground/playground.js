@@ -285,6 +285,64 @@ function weightDecay() {
   });
 }
 
+// ---- 4.1 and 4.8: figures the book can only show fixed --------------------------------
+
+// Runs one quick request in a fresh worker and hands its result to `done`; the state of the
+// section goes to `<key>State` (`working`, `done` or `error`) and its JSON to `#<key>-data`.
+function runOnce(key, kind, request, done) {
+  root.dataset[`${key}State`] = 'working';
+  startWorker((message) => {
+    if (message.type === 'done') {
+      $(`${key}-data`).textContent = JSON.stringify(message.value);
+      done(message.value);
+      root.dataset[`${key}State`] = 'done';
+    } else if (message.type === 'error') {
+      $(`${key}-status`).textContent = `Error: ${message.message}`;
+      root.dataset[`${key}State`] = 'error';
+    }
+  }).postMessage({ kind, request });
+}
+
+function drawActivation() {
+  const name = $('activation').value;
+  runOnce('activation', 'activation', { name, alpha: num('alpha'), beta: num('beta') }, (curve) => {
+    const points = (ys) => curve.x.map((x, i) => [x, ys[i]]);
+    const all = [...curve.value, ...curve.gradient];
+    const [lo, hi] = [Math.min(...all), Math.max(...all)];
+    plot($('activation-figure'), {
+      title: `4.1 ${name} and its gradient (autograd)`, xlabel: 'x', xlim: [-8, 8],
+      ylim: [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)],
+      series: [
+        { label: `${name}(x)`, points: points(curve.value) },
+        { label: `grad of ${name}`, points: points(curve.gradient) },
+      ],
+    });
+    const peak = curve.gradient.reduce((m, g, i) => (g > curve.gradient[m] ? i : m), 0);
+    $('activation-status').textContent = `${name}: the gradient is largest, ${curve.gradient[peak].toFixed(4)}, at x = ${curve.x[peak].toFixed(1)}`;
+  });
+}
+
+function drawDepth() {
+  const [scheme, depth, width] = [$('scheme').value, int('depth'), int('width')];
+  runOnce('depth', 'depth', { scheme, depth, width }, (profile) => {
+    const points = (vs) => vs.map((v, i) => [i, v]).filter(([, v]) => Number.isFinite(v) && v > 0);
+    const series = [
+      { label: 'activations', points: points(profile.activation_variance) },
+      { label: 'gradients', points: points(profile.gradient_variance) },
+    ];
+    const logs = series.flatMap((s) => s.points.map(([, v]) => Math.log10(v)));
+    const [lo, hi] = [Math.floor(Math.min(...logs, 0)), Math.ceil(Math.max(...logs, 0))];
+    plot($('depth-figure'), {
+      title: `4.8 ${scheme}: ${depth} layers of width ${width}`, xlabel: 'layer', xlim: [0, depth],
+      ylim: [10 ** lo, 10 ** Math.max(hi, lo + 1)], logy: true, series,
+    });
+    const last = profile.activation_variance.at(-1);
+    const first = profile.gradient_variance[0];
+    const show = (v) => (v === null ? 'overflow (beyond f32)' : v.toExponential(2));
+    $('depth-status').textContent = `variance of the activations after layer ${depth}: ${show(last)}; of the gradient at the input: ${show(first)}`;
+  });
+}
+
 // ---- Start-up -----------------------------------------------------------------------------
 
 $('experiment').addEventListener('change', () => {
@@ -298,6 +356,8 @@ $('train').addEventListener('click', train);
 $('stop').addEventListener('click', stop);
 $('polynomial').addEventListener('click', polynomial);
 $('weight-decay').addEventListener('click', weightDecay);
+$('draw-activation').addEventListener('click', drawActivation);
+$('draw-depth').addEventListener('click', drawDepth);
 setBusy(true);
 $('stop').disabled = true;
 startWorker((message) => {

@@ -1,7 +1,7 @@
 // The playground's Web Worker: it loads the WebAssembly build of the chapter crates
 // (crates/web) and Fashion-MNIST, trains what the page asks, and posts every epoch back, so
 // the page stays responsive while the model trains. The page stops a run by ending the worker.
-import init, { Data, train_fashion, fit_polynomial, weight_decay } from './pkg/d2l_web.js';
+import init, { Data, train_fashion, fit_polynomial, weight_decay, activation, depth_profile } from './pkg/d2l_web.js';
 
 // The committed files, served next to the page (docs/playground.sh copies them there).
 const FILES = [
@@ -67,6 +67,12 @@ self.onmessage = async ({ data: message }) => {
         break;
       case 'weight-decay':
         self.postMessage({ type: 'done', value: JSON.parse(weight_decay(request, post('record'))) });
+        break;
+      case 'activation':
+        self.postMessage({ type: 'done', value: JSON.parse(activation(request)) });
+        break;
+      case 'depth':
+        self.postMessage({ type: 'done', value: JSON.parse(depth_profile(request)) });
         break;
       default:
         throw new Error(`unknown request ${message.kind}`);
