@@ -13,7 +13,6 @@ committed notebooks stay without outputs. Needs docs/notebooks/setup.sh first.
 
 import asyncio
 import json
-import os
 import re
 import subprocess
 import sys
@@ -201,12 +200,10 @@ def main():
     log_dir.mkdir(parents=True, exist_ok=True)
     # 4.2 first, on a quiet machine: its last cell times an epoch against the binary.
     names = sys.argv[2:] or sorted(CHECKS, key=lambda n: n != "4.2-mlp-scratch.ipynb")
-    # Every kernel builds in one folder, so from the second notebook on cargo finds the
-    # dependencies already built there (a student's kernels each take a fresh folder and
-    # evcxr's cache instead, which a run of many notebooks in a row would pay for each time).
-    with tempfile.TemporaryDirectory(prefix="d2l-notebooks-evcxr-") as build_dir:
-        os.environ.setdefault("EVCXR_TMPDIR", build_dir)
-        ok = asyncio.run(run_all(names, log_dir))
+    # Each kernel builds in a folder of its own, as a student's do; the compiled dependencies
+    # come from evcxr's cache. (One folder shared by all kernels, EVCXR_TMPDIR, saved 13 s a
+    # notebook, but from a cold cache it loaded a stale cell: "dlsym failed".)
+    ok = asyncio.run(run_all(names, log_dir))
     print(f"executed copies in {log_dir}")
     sys.exit(0 if ok else 1)
 
