@@ -69,12 +69,11 @@ pub fn variance_per_layer(
 ) -> Result<Vec<f64>> {
     let mut r = rng::seeded(seed);
     let mut h = rng::normal(&mut r, (batch, width), 0.0, 1.0, device)?;
-    let var = |t: &Tensor| -> Result<f64> { Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64) };
-    let mut out = vec![var(&h)?];
+    let mut out = vec![mean_square(&h)?];
     for _ in 0..depth {
         let w = scheme.weight(&mut r, (width, width), device)?;
         h = h.matmul(&w.t()?)?;
-        out.push(var(&h)?);
+        out.push(mean_square(&h)?);
     }
     Ok(out)
 }
@@ -101,13 +100,17 @@ pub fn gradient_variance_per_layer(
     let weights = (0..depth)
         .map(|_| scheme.weight(&mut r, (width, width), device))
         .collect::<Result<Vec<_>>>()?;
-    let var = |t: &Tensor| -> Result<f64> { Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64) };
     let mut grad = Tensor::ones((batch, width), candle_core::DType::F32, device)?;
-    let mut out = vec![var(&grad)?];
+    let mut out = vec![mean_square(&grad)?];
     for w in weights.iter().rev() {
         grad = grad.matmul(w)?;
-        out.push(var(&grad)?);
+        out.push(mean_square(&grad)?);
     }
     out.reverse();
     Ok(out)
+}
+
+/// The mean of the squared entries: the variance of a tensor whose entries have mean zero.
+fn mean_square(t: &Tensor) -> Result<f64> {
+    Ok(t.sqr()?.mean_all()?.to_scalar::<f32>()? as f64)
 }
