@@ -201,8 +201,8 @@ def main():
     # 4.2 first, on a quiet machine: its last cell times an epoch against the binary.
     names = sys.argv[2:] or sorted(CHECKS, key=lambda n: n != "4.2-mlp-scratch.ipynb")
     # Each kernel builds in a folder of its own, as a student's do; the compiled dependencies
-    # come from evcxr's cache. (One folder shared by all kernels, EVCXR_TMPDIR, saved 13 s a
-    # notebook, but from a cold cache it loaded a stale cell: "dlsym failed".)
+    # come from evcxr's cache. CI exports CARGO_INCREMENTAL=0, which the kernel's environment
+    # overrides (setup.sh says why), so this run also checks a student's shell that sets it.
     ok = asyncio.run(run_all(names, log_dir))
     print(f"executed copies in {log_dir}")
     sys.exit(0 if ok else 1)

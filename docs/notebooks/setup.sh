@@ -38,6 +38,10 @@ JUPYTER_PATH="$venv/share/jupyter" "$tools/bin/evcxr_jupyter" --install >/dev/nu
 # evcxr builds the cells with its own Cargo.toml (a dev profile at `:opt 3` with debug
 # assertions and overflow checks), which the first two turn off; the thread settings are the
 # ones the binaries make (d2l_experiment::runner::set_thread_environment) for every core.
+# CARGO_INCREMENTAL=1 because evcxr's `:cache` keys a build on rustc's arguments alone: with
+# incremental builds off (CARGO_INCREMENTAL=0, as many CI setups and some users export), each
+# cell's crate is built with the arguments of the cell before it, the cache hands back that
+# cell's library, and the kernel fails with "dlsym failed". Incremental crates are never cached.
 "$venv/bin/python" - "$venv/share/jupyter/kernels/rust/kernel.json" "$(nproc)" <<'PY'
 import json, sys
 path, cores = sys.argv[1], sys.argv[2]
@@ -47,6 +51,7 @@ spec["env"] = {
     "CARGO_PROFILE_DEV_OVERFLOW_CHECKS": "false",
     "RAYON_NUM_THREADS": cores,
     "CANDLE_NUM_THREADS": "1",
+    "CARGO_INCREMENTAL": "1",
 }
 json.dump(spec, open(path, "w"), indent=2)
 PY
