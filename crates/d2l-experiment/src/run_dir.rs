@@ -141,10 +141,11 @@ impl RunDir {
         self.path.join(name)
     }
 
-    /// Writes `bytes` to `name` atomically.
+    /// Writes `bytes` to `name` atomically. A folder the user may not write to (permission
+    /// denied, a read-only file system) is the user's to fix: exit status 2.
     pub fn write_bytes(&self, name: &str, bytes: &[u8]) -> anyhow::Result<PathBuf> {
         let target = self.file(name);
-        write_atomic(&target, bytes)?;
+        write_atomic(&target, bytes).map_err(not_writable_is_input)?;
         Ok(target)
     }
 
@@ -168,6 +169,23 @@ impl RunDir {
         }
         let bytes = writer.into_inner()?;
         self.write_bytes(name, &bytes)
+    }
+}
+
+/// A failed write as the user meets it: a folder they may not write to is theirs to fix, with
+/// another `--out` (exit status 2); anything else (a full disk, a failing device) is not.
+fn not_writable_is_input(error: d2l_plot::Error) -> anyhow::Error {
+    use std::io::ErrorKind::{PermissionDenied, ReadOnlyFilesystem};
+    match &error {
+        d2l_plot::Error::Io { source, .. }
+            if matches!(source.kind(), PermissionDenied | ReadOnlyFilesystem) =>
+        {
+            InputError::new(std::io::Error::other(format!(
+                "{error}: choose a folder you can write to, with --out"
+            )))
+            .into()
+        }
+        _ => error.into(),
     }
 }
 
@@ -378,6 +396,26 @@ mod tests {
     struct Row {
         label: &'static str,
         value: f64,
+    }
+
+    #[test]
+    fn a_folder_the_user_cannot_write_is_theirs_to_fix() {
+        let write_error = |kind: std::io::ErrorKind| d2l_plot::Error::Io {
+            action: "cannot write",
+            path: "runs/x/config.json".into(),
+            source: kind.into(),
+        };
+        let denied = not_writable_is_input(write_error(std::io::ErrorKind::PermissionDenied));
+        assert_eq!(crate::exit::exit_status(&denied), 2);
+        assert_eq!(
+            denied.to_string(),
+            "cannot write runs/x/config.json: permission denied: choose a folder you can write to, with --out"
+        );
+        let read_only = not_writable_is_input(write_error(std::io::ErrorKind::ReadOnlyFilesystem));
+        assert_eq!(crate::exit::exit_status(&read_only), 2);
+        // A full disk is not the user's input.
+        let full = not_writable_is_input(write_error(std::io::ErrorKind::StorageFull));
+        assert_eq!(crate::exit::exit_status(&full), 1);
     }
 
     #[test]
