@@ -6,16 +6,15 @@
 //!   epochs, recording the train/test accuracy gap and the variance of each hidden layer's
 //!   activations (in training mode, so with the dropout noise) after every epoch.
 
-use d2l_core::classifier::{Classifier, Summary};
+use d2l_core::classifier::Summary;
 use d2l_core::metrics::evaluate_accuracy;
-use d2l_core::optim::Sgd;
 use d2l_core::train::Reporter;
 use d2l_core::{Result, loss, train};
 use d2l_plot::{LegendPosition, LinePlot, Scale};
 use fashion_mnist::FashionMnist;
 use serde::Serialize;
 
-use crate::{Config, Variant, build, run};
+use crate::{Config, Variant, build, optimizer, run};
 
 /// One trained pair of rates: its final numbers, or the divergence that stopped it.
 #[derive(Clone, Debug, Serialize)]
@@ -121,8 +120,7 @@ pub fn compare_with_without(
         };
         let net = build(&c, variant, data.device())?;
         let (mut train_iter, mut test_iter) = data.loaders(c.batch_size, c.seed.wrapping_add(1))?;
-        // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
-        let mut sgd = Sgd::with_lr(net.parameters(), c.lr)?;
+        let mut sgd = optimizer(&net, &c)?;
         for epoch in 1..=c.num_epochs {
             let mut checks = train::batch_checks((), epoch, train_iter.num_batches(), c.lr);
             let (train_loss, train_acc) = train::train_epoch_ch3(

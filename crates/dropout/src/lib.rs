@@ -32,7 +32,7 @@ pub mod model;
 
 use candle_core::Device;
 use d2l_core::classifier::{Classifier, Summary};
-use d2l_core::optim::Sgd;
+use d2l_core::optim::{ParamGroup, Sgd};
 use d2l_core::train::{Reporter, train_ch3};
 use d2l_core::validate::{self, Validate};
 use d2l_core::{Result, loss};
@@ -93,6 +93,14 @@ pub struct Config {
     /// Seed for initialisation, shuffling and dropout masks.
     #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.seed))]
     pub seed: u64,
+    /// Exercise 5: L2 weight decay λ on the three weight matrices (the biases are not
+    /// decayed, as in section 4.5). The book's 0 is none.
+    #[cfg_attr(feature = "cli", arg(long, default_value_t = Config::BOOK.weight_decay))]
+    pub weight_decay: f64,
+    /// Exercise 6: drop individual weights of the two hidden layers (DropConnect, one mask
+    /// per minibatch) at the rates --dropout1 and --dropout2, instead of their units.
+    #[cfg_attr(feature = "cli", arg(long))]
+    pub drop_weights: bool,
 }
 
 impl Config {
@@ -106,6 +114,8 @@ impl Config {
         num_epochs: 10,
         batch_size: 256,
         seed: 0,
+        weight_decay: 0.0,
+        drop_weights: false,
     };
 }
 
@@ -123,7 +133,8 @@ impl Validate for Config {
         validate::probability("dropout2", self.dropout2)?;
         validate::positive_f64("lr", self.lr)?;
         validate::positive_usize("num_epochs", self.num_epochs)?;
-        validate::positive_usize("batch_size", self.batch_size)
+        validate::positive_usize("batch_size", self.batch_size)?;
+        validate::non_negative_f64("weight_decay", self.weight_decay)
     }
 
     fn memory_estimate(&self) -> u64 {
@@ -154,8 +165,7 @@ pub fn run<R: Reporter + ?Sized>(
     let net = build(config, variant, data.device())?;
     let (mut train_iter, mut test_iter) =
         data.loaders(config.batch_size, config.seed.wrapping_add(1))?;
-    // The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass.
-    let mut sgd = Sgd::with_lr(net.parameters(), config.lr)?;
+    let mut sgd = optimizer(&net, config)?;
     let history = train_ch3(
         &net,
         &mut train_iter,
@@ -166,4 +176,25 @@ pub fn run<R: Reporter + ?Sized>(
         reporter,
     )?;
     Ok((net, Summary::from_history(&history)?))
+}
+
+/// The book's `torch.optim.SGD(net.parameters(), lr=lr)`: in place, in one pass. With
+/// exercise 5's `weight_decay`, the weights form a group decayed by λ and the biases one
+/// without, as in section 4.5's concise version.
+pub fn optimizer(net: &DropoutMlp, config: &Config) -> Result<Sgd> {
+    if config.weight_decay == 0.0 {
+        return Sgd::with_lr(net.parameters(), config.lr);
+    }
+    let (weights, biases): (Vec<_>, Vec<_>) = net
+        .named_parameters()
+        .into_iter()
+        .partition(|(name, _)| name.ends_with(".weight"));
+    let vars = |named: Vec<(String, candle_core::Var)>| named.into_iter().map(|(_, v)| v).collect();
+    Sgd::with_groups(
+        vec![
+            ParamGroup::new(vars(weights), config.weight_decay),
+            ParamGroup::new(vars(biases), 0.0),
+        ],
+        config.lr,
+    )
 }

@@ -21,6 +21,8 @@ pub struct DropoutMlp {
     lin3: Linear,
     dropout1: f64,
     dropout2: f64,
+    /// Exercise 6: drop the hidden layers' weights (DropConnect) instead of their units.
+    drop_weights: bool,
     /// Where the two dropout layers draw their masks (the book's global generator), so a
     /// model built from a seed drops the same units every run.
     masks: Masks,
@@ -55,7 +57,9 @@ impl DropoutMlp {
                 }
             });
         }
-        Self::from_layers(layers, [config.dropout1, config.dropout2], config.seed)
+        let mut net = Self::from_layers(layers, [config.dropout1, config.dropout2], config.seed)?;
+        net.drop_weights = config.drop_weights;
+        Ok(net)
     }
 
     /// Rebuilds a trained model from named tensors saved by a run (`1.weight`, `1.bias`,
@@ -97,6 +101,7 @@ impl DropoutMlp {
             lin3,
             dropout1: p[0],
             dropout2: p[1],
+            drop_weights: false,
             masks: Masks::new(seed, 2),
             params,
         })
@@ -106,6 +111,9 @@ impl DropoutMlp {
     /// returns `[H1, H2, out]`. Dropout applies only while `training`.
     // ANCHOR: forward
     pub fn forward_all(&self, x: &Tensor, training: bool) -> Result<[Tensor; 3]> {
+        if training && self.drop_weights {
+            return self.forward_drop_connect(x); // exercise 6, not the book's
+        }
         // `linear_layer(&self.lin1, X)` is the book's `self.lin1(X)` and `relu` its
         // `self.relu` (see d2l_core::ops).
         let mut h1 = relu(&linear_layer(&self.lin1, &x.flatten_from(1)?)?)?;
@@ -120,6 +128,27 @@ impl DropoutMlp {
         Ok([h1, h2, out])
     }
     // ANCHOR_END: forward
+
+    /// Exercise 6, DropConnect: the training forward with `dropout_layer` applied to the two
+    /// hidden layers' weight matrices (one mask per minibatch, the kept weights scaled by
+    /// 1/(1 − p)) instead of to their outputs. Evaluation uses the full weights, as with
+    /// dropout.
+    // ANCHOR: drop_connect
+    fn forward_drop_connect(&self, x: &Tensor) -> Result<[Tensor; 3]> {
+        let thinned = |layer: &Linear, p: f64, k: usize| -> Result<Linear> {
+            let w = dropout_layer(layer.weight(), p, &mut self.masks.generator(k))?;
+            Ok(Linear::new(w, layer.bias().cloned()))
+        };
+        let (lin1, lin2) = (
+            thinned(&self.lin1, self.dropout1, 0)?,
+            thinned(&self.lin2, self.dropout2, 1)?,
+        );
+        let h1 = relu(&linear_layer(&lin1, &x.flatten_from(1)?)?)?;
+        let h2 = relu(&linear_layer(&lin2, &h1)?)?;
+        let out = linear_layer(&self.lin3, &h2)?;
+        Ok([h1, h2, out])
+    }
+    // ANCHOR_END: drop_connect
 }
 
 impl ModuleT for DropoutMlp {

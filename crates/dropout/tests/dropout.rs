@@ -1,6 +1,7 @@
 //! dropout_layer's contract, the train/eval switch, and the book's numbers.
 
 use candle_core::{DType, Device, ModuleT, Tensor};
+use d2l_core::classifier::Classifier;
 use d2l_core::dropout::Dropout;
 use d2l_core::rng;
 use dropout::{Config, Variant, build, dropout_layer, run};
@@ -91,6 +92,80 @@ fn evaluation_mode_is_deterministic_and_mask_free() {
     let c: Vec<Vec<f32>> = net.forward_t(&images, true).unwrap().to_vec2().unwrap();
     let d: Vec<Vec<f32>> = net.forward_t(&images, true).unwrap().to_vec2().unwrap();
     assert_ne!(c, d);
+}
+
+/// Exercise 6: `--drop-weights` thins the hidden layers' weights, not their units. Every unit
+/// of the first hidden layer stays on (a unit is zero only where its input makes it so), the
+/// gradient reaches the weights, and evaluation uses the full weights.
+#[test]
+fn dropping_weights_keeps_every_unit_and_trains_the_weights() {
+    let config = Config {
+        drop_weights: true,
+        ..Config::default()
+    };
+    let net = build(&config, Variant::Scratch, &CPU).unwrap();
+    let book = build(&Config::default(), Variant::Scratch, &CPU).unwrap();
+    let images = rng::uniform(&mut rng::seeded(2), (64, 784), 0.0, 1.0, &CPU).unwrap();
+    let eval: Vec<Vec<f32>> = net.forward_t(&images, false).unwrap().to_vec2().unwrap();
+    let book_eval: Vec<Vec<f32>> = book.forward_t(&images, false).unwrap().to_vec2().unwrap();
+    assert_eq!(eval, book_eval, "evaluation ignores --drop-weights");
+    let zeros = |net: &dropout::DropoutMlp| {
+        let [h1, ..] = net.forward_all(&images, true).unwrap();
+        let h1: Vec<f32> = h1.flatten_all().unwrap().to_vec1().unwrap();
+        h1.iter().filter(|&&v| v == 0.0).count() as f64 / h1.len() as f64
+    };
+    let (without_units, with_units) = (zeros(&net), zeros(&book));
+    // Dropping units zeroes a fifth of H1 on top of ReLU's zeros; dropping weights does not.
+    assert!(
+        with_units > without_units + 0.05,
+        "{with_units} vs {without_units}"
+    );
+    // The share of W1's entries that get no gradient in one training step.
+    let no_gradient = |net: &dropout::DropoutMlp| {
+        let [_, _, out] = net.forward_all(&images, true).unwrap();
+        let grads = out.sqr().unwrap().sum_all().unwrap().backward().unwrap();
+        let params = net.named_parameters();
+        let w1 = &params.iter().find(|(n, _)| n == "1.weight").unwrap().1;
+        let g: Vec<f32> = grads
+            .get(w1)
+            .unwrap()
+            .flatten_all()
+            .unwrap()
+            .to_vec1()
+            .unwrap();
+        g.iter().filter(|&&v| v == 0.0).count() as f64 / g.len() as f64
+    };
+    let kept_all = Config {
+        dropout1: 0.0,
+        dropout2: 0.0,
+        ..config.clone()
+    };
+    let baseline = no_gradient(&build(&kept_all, Variant::Scratch, &CPU).unwrap());
+    let dropped = no_gradient(&net);
+    // A fifth of W1's entries are dropped for the step and get no gradient, on top of those
+    // of units that no example of the batch turns on.
+    let expected = baseline + 0.2 * (1.0 - baseline);
+    assert!((dropped - expected).abs() < 0.03, "{dropped} vs {expected}");
+}
+
+/// Exercise 5: `--weight-decay λ` decays the weights and not the biases, as in 4.5.
+#[test]
+fn weight_decay_applies_to_the_weights_only() {
+    let config = Config {
+        weight_decay: 1e-3,
+        ..Config::default()
+    };
+    let net = build(&config, Variant::Scratch, &CPU).unwrap();
+    let sgd = dropout::optimizer(&net, &config).unwrap();
+    let groups: Vec<(usize, f64)> = sgd
+        .groups()
+        .iter()
+        .map(|g| (g.params.len(), g.weight_decay))
+        .collect();
+    assert_eq!(groups, [(3, 1e-3), (3, 0.0)]);
+    let book = dropout::optimizer(&net, &Config::default()).unwrap();
+    assert_eq!(book.groups().len(), 1);
+    assert_eq!(book.groups()[0].weight_decay, 0.0);
 }
 
 #[test]
