@@ -105,10 +105,15 @@ fn main() -> ExitCode {
                 };
                 display.note_result(&format!("‖w‖ {:.4}", r.w_l2_norm));
                 let (train_loss, test_loss) = final_losses(&r.records)?;
+                // How many of the weights the penalty drove to (nearly) zero: the L1 penalty's
+                // mark (exercise 3).
+                let w = r.weight.flatten_all()?.to_vec1::<f32>()?;
+                let small = w.iter().filter(|v| v.abs() < 0.01).count();
                 lines.push(format!(
-                    "{} λ = {lambda}: L2 norm of w: {:.6}  (train loss {train_loss:.4e}, test loss {test_loss:.4e})",
+                    "{} λ = {lambda}: L2 norm of w: {:.6}, {small} of {} weights below 0.01  (train loss {train_loss:.4e}, test loss {test_loss:.4e})",
                     variant.name(),
-                    r.w_l2_norm
+                    r.w_l2_norm,
+                    w.len()
                 ));
                 let xlim = (5.0, config.num_epochs.max(10) as f64);
                 let name = format!("{}-lambda-{lambda}", variant.name());
