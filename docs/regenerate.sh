@@ -30,8 +30,9 @@ echo "== mlp-concise exercises"
 ex="$out/mlp-concise-exercises"
 rm -rf "${ex:?}"
 mkdir -p "$ex"
-for run in "layers-1" "layers-2" "layers-3" "layers-2-lr-0.3" "layers-3-lr-0.3" \
-           "activation-sigmoid" "activation-tanh" "init-xavier" "init-default"; do
+runs=(layers-1 layers-2 layers-3 layers-2-lr-0.3 layers-3-lr-0.3 activation-sigmoid activation-tanh
+      init-xavier init-default)
+for run in "${runs[@]}"; do
     case "$run" in
         layers-*-lr-*) args=(--num-layers "$(cut -d- -f2 <<< "$run")" --lr "$(cut -d- -f4 <<< "$run")") ;;
         layers-*) args=(--num-layers "${run#layers-}") ;;
@@ -41,17 +42,13 @@ for run in "layers-1" "layers-2" "layers-3" "layers-2-lr-0.3" "layers-3-lr-0.3" 
     target/release/mlp-concise --seed 0 --quiet "${args[@]}" --out "$ex/$run" > /dev/null
 done
 find "$ex" -name 'predictions.*' -delete
-python3 - "$ex" <<'PY'
-import json, pathlib, sys
-ex = pathlib.Path(sys.argv[1])
-rows = ["| run | flags | train loss | train acc | test acc |", "|---|---|---:|---:|---:|"]
-for run in ["layers-1", "layers-2", "layers-3", "layers-2-lr-0.3", "layers-3-lr-0.3",
-            "activation-sigmoid", "activation-tanh", "init-xavier", "init-default"]:
-    s = json.loads((ex / run / "summary.json").read_text())
-    flags = " ".join(json.loads((ex / run / "config.json").read_text())["argv"][3:-2])
-    rows.append(f"| {run} | `{flags}` | {s['train_loss']:.4f} | {s['train_acc']:.4f} | {s['test_acc']:.4f} |")
-(ex / "table.md").write_text("\n".join(rows) + "\n")
-PY
+docs/tools/runs-table.py "$ex" "${runs[@]}"
+# 4.5's exercise 3: the L1 penalty in place of the L2 one (the scratch variant's penalty).
+echo "== weight-decay, L1"
+rm -rf "${out:?}/weight-decay-l1"
+target/release/weight-decay --seed 0 --penalty l1 --variants scratch --quiet --out "$out/weight-decay-l1" \
+    > "$out/weight-decay-l1.log"
+mv "$out/weight-decay-l1.log" "$out/weight-decay-l1/stdout.txt"
 # 4.6's exercises: one model per dropout rate, and 30 epochs with and without dropout.
 echo "== dropout grid and comparison"
 rm -rf "${out:?}/dropout-grid" "${out:?}/dropout-compare"
@@ -61,6 +58,20 @@ target/release/dropout --seed 0 --compare --num-epochs 30 --quiet --out "$out/dr
 mv "$out/dropout-compare.log" "$out/dropout-compare/stdout.txt"
 rm -rf "${out:?}/dropout-swapped"
 target/release/dropout --seed 0 --dropout1 0.5 --dropout2 0.2 --quiet --out "$out/dropout-swapped" > /dev/null
+# 4.6's exercises 5 and 6: dropout against and with weight decay, and dropout of weights.
+echo "== dropout with weight decay, and of weights"
+ex="$out/dropout-exercises"
+rm -rf "${ex:?}"
+mkdir -p "$ex"
+runs=(units none none-decay-1e-4 none-decay-1e-3 units-decay-1e-4 units-decay-1e-3 weights)
+for run in "${runs[@]}"; do
+    args=()
+    case "$run" in none*) args+=(--dropout1 0 --dropout2 0) ;; weights) args+=(--drop-weights) ;; esac
+    case "$run" in *-decay-*) args+=(--weight-decay "${run##*-decay-}") ;; esac
+    target/release/dropout --seed 0 --quiet "${args[@]}" --out "$ex/$run" > /dev/null
+done
+find "$ex" -type f ! -name config.json ! -name summary.json ! -name metrics.csv -delete
+docs/tools/runs-table.py "$ex" "${runs[@]}"
 # The training figures of 4.2, 4.3 and 4.6 over five seeds: seed 0's curves over each
 # curve's spread, and the final numbers of every seed.
 cargo build --release -p d2l-plot --example seed_band
