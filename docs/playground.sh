@@ -4,7 +4,6 @@
 # files next to the page. Usage:
 #   docs/playground.sh          build docs/book/ (open it through a web server, not file://)
 #   docs/playground.sh serve    build, then serve it on http://127.0.0.1:8000/playground.html
-#   docs/playground.sh tools    only install the tools below (CI does this early, in the background)
 # It installs what it needs and lacks, at pinned versions, into .ci/tools/ (as CI does):
 # the wasm32 target, wasm-bindgen-cli (the same version as the wasm-bindgen crate), mdbook and
 # mdbook-katex (the math, rendered at build time), and KaTeX's stylesheet and fonts from npm.
@@ -27,7 +26,6 @@ fi
 if ! mdbook-katex --version 2>/dev/null | grep -q "$MDBOOK_KATEX"; then
     cargo install mdbook-katex --version "$MDBOOK_KATEX" --locked --root "$tools"
 fi
-[[ "${1:-}" == tools ]] && exit 0
 # KaTeX's stylesheet and fonts, served with the book (docs/theme/head.hbs links them).
 (cd docs && npm ci --no-audit --no-fund --silent)
 rm -rf docs/src/katex
