@@ -17,7 +17,7 @@ EVCXR_VERSION=0.22.0
 step() { printf '== %s\n' "$1"; }
 
 if [[ "$(cat "$tools/evcxr_jupyter.version" 2>/dev/null)" != "$EVCXR_VERSION" ]]; then
-    step "evcxr_jupyter $EVCXR_VERSION (cargo install --locked; about 6 minutes on 2 cores, once)"
+    step "evcxr_jupyter $EVCXR_VERSION (cargo install --locked; about 7 minutes on 2 cores, once)"
     cargo install --locked --quiet evcxr_jupyter --version "$EVCXR_VERSION" --root "$tools"
     echo "$EVCXR_VERSION" > "$tools/evcxr_jupyter.version"
 fi
