@@ -10,7 +10,7 @@ use d2l_core::classifier::Summary;
 use d2l_core::metrics::evaluate_accuracy;
 use d2l_core::train::Reporter;
 use d2l_core::{Result, loss, train};
-use d2l_plot::{LegendPosition, LinePlot, Scale};
+use d2l_plot::{LegendPosition, LinePlot};
 use fashion_mnist::FashionMnist;
 use serde::Serialize;
 
@@ -178,7 +178,6 @@ pub fn variance_figure(rows: &[CompareRow]) -> LinePlot {
     LinePlot::new()
         .xlabel("epoch")
         .ylabel("activation variance")
-        .yscale(Scale::Log)
         .figsize(4.5, 3.0)
         .legend_position(LegendPosition::LowerRight)
         .series_fmt("hidden 1, dropout", &x, &a, "-")
