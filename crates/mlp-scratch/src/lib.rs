@@ -21,6 +21,8 @@
 //! assert!(summary.test_acc > 0.7);
 //! ```
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod model;
 pub mod sweep;
 

@@ -1,98 +1,12 @@
 //! `cargo run --release -p mlp-scratch`: the book's section 4.2 experiment, a sweep over its
-//! exercises, or the evaluation of a saved checkpoint.
+//! exercises, or the evaluation of a saved checkpoint (the command line is `mlp_scratch::cli`).
 
 use std::process::ExitCode;
-
-use d2l_core::validate::Validate;
-use d2l_plot::Figure;
-use fashion_mnist::FashionMnist;
-use mlp_scratch::sweep::{Sweep, figure, markdown_table, sweep};
-use mlp_scratch::{Config, MlpScratch};
-use serde::Serialize;
-
-/// The book's hyperparameters and the sweep of its exercises.
-#[derive(clap::Args, Serialize)]
-struct Args {
-    #[command(flatten)]
-    #[serde(flatten)]
-    config: Config,
-    #[command(flatten)]
-    #[serde(flatten)]
-    sweep: Sweep,
-}
-
-impl Validate for Args {
-    fn validate(&self) -> d2l_core::Result<()> {
-        self.config.validate()?;
-        // The grid itself: a random search larger than the grid is refused before any work.
-        self.sweep.configs(&self.config).map(|_| ())
-    }
-
-    /// The largest configuration of the sweep (they train one after another).
-    fn memory_estimate(&self) -> u64 {
-        let configs = self.sweep.configs(&self.config).unwrap_or_default();
-        configs
-            .iter()
-            .chain([&self.config])
-            .map(Validate::memory_estimate)
-            .max()
-            .unwrap_or(0)
-    }
-}
 
 /// This binary allocates through mimalloc (see `d2l_experiment::MiMalloc`).
 #[global_allocator]
 static ALLOCATOR: d2l_experiment::MiMalloc = d2l_experiment::MiMalloc;
 
 fn main() -> ExitCode {
-    d2l_experiment::chapter!().classifier(MlpScratch::from_tensors, |args: Args, run| {
-        let data: &FashionMnist = &run.data;
-        if args.sweep.is_empty() {
-            return run.train(|reporter| mlp_scratch::run(&args.config, data, reporter));
-        }
-        run.fresh_only("a sweep")?;
-        let mut display = run.display();
-        let total = args.sweep.configs(&args.config)?.len();
-        let outcome = sweep(&args.config, &args.sweep, data, &mut display)?;
-        let results = &outcome.points;
-        let dir = &run.dir;
-        dir.write_csv("sweep.csv", results)?;
-        let table = markdown_table(results);
-        dir.write_bytes("sweep.md", table.as_bytes())?;
-        if !results.is_empty() {
-            figure(results).save(dir.file("sweep"))?;
-        }
-        // Last: summary.json, whose status says whether the sweep is complete. A sweep
-        // stopped early (`q`, a signal) keeps the configurations it finished.
-        let signal = d2l_experiment::signals::received();
-        let status = match (&outcome.stopped, signal) {
-            (None, _) => "finished",
-            (Some(_), Some(_)) => "interrupted",
-            (Some(_), None) => "stopped",
-        };
-        let summary = serde_json::json!({ "status": status, "points": results });
-        dir.write_json("summary.json", &summary)?;
-        let mut lines: Vec<String> = table.lines().map(String::from).collect();
-        if outcome.stopped.is_some() {
-            let line = format!(
-                "{status} after {} of {total} configurations: their rows are in {}",
-                results.len(),
-                dir.path().display()
-            );
-            if let Some(signal) = signal {
-                display.finish(&[], false);
-                print!("{table}");
-                let name = d2l_experiment::signals::name(signal);
-                return Err(d2l_experiment::exit::Interrupted {
-                    signal,
-                    message: format!("{line} ({name})"),
-                }
-                .into());
-            }
-            lines.push(line);
-        }
-        display.finish(&lines, run.wait);
-        lines.iter().for_each(|line| println!("{line}"));
-        Ok(())
-    })
+    mlp_scratch::cli::main()
 }

@@ -3,6 +3,9 @@
 //! Without tmux the tests say what to install and pass on a user's machine; under `CI=true`
 //! (`.ci/run`, which installs tmux from Debian) they fail.
 
+#[path = "support/chapter.rs"]
+mod chapter;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -97,7 +100,7 @@ impl Drop for Tmux {
 fn command(out: &Path, epochs: usize) -> String {
     format!(
         "{} --num-epochs {epochs} --threads 2 --out {}; echo EXITED $?; sleep 60",
-        env!("CARGO_BIN_EXE_mlp-scratch"),
+        chapter::mlp_scratch().display(),
         out.display()
     )
 }
@@ -187,7 +190,7 @@ fn q_stops_after_the_current_batch_and_leaves_a_consistent_run_folder() {
 
     // The stopped model's checkpoint loads and evaluates.
     let eval = dir.path().join("eval");
-    let result = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let result = Command::new(chapter::mlp_scratch())
         .args(["--eval-only", "--checkpoint"])
         .arg(out.join("model.safetensors"))
         .arg("--out")

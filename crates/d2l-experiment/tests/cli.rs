@@ -1,10 +1,15 @@
-//! The binary as a user runs it: a short run leaves a complete record that `--eval-only`
-//! reloads; bad flags exit 2 with one clear line and write nothing.
+//! The harness as a user meets it, through the chapter it drives (section 4.2's binary, built
+//! as `examples/mlp-scratch.rs`): a short run leaves a complete record that `--eval-only`
+//! reloads; bad flags exit 2 with one clear line and write nothing; signals stop after the
+//! batch; a run owns its folder.
+
+#[path = "support/chapter.rs"]
+mod chapter;
 
 use std::process::Command;
 
 fn mlp(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let out = Command::new(chapter::mlp_scratch())
         .args(args)
         .output()
         .unwrap();
@@ -195,7 +200,7 @@ fn a_run_records_everything_and_its_checkpoint_evaluates_to_the_same_accuracy() 
 fn interrupt(signal: &str) -> (Option<i32>, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let child = Command::new(chapter::mlp_scratch())
         .args([
             "--num-epochs",
             "50",
@@ -328,7 +333,7 @@ fn a_run_owns_its_folder_and_never_mixes_with_another() {
     // Two runs started together with the same --out: one of them is refused.
     let both = dir.path().join("both");
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+        Command::new(chapter::mlp_scratch())
             .args([
                 "--num-epochs",
                 "1",
@@ -378,54 +383,10 @@ fn impossible_requests_are_refused_before_any_work() {
 }
 
 #[test]
-fn an_interrupted_sweep_keeps_the_configurations_it_finished() {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("sweep");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
-        .args(["--sweep-hiddens", "16,17,18", "--num-epochs", "200"])
-        .args(["--train-examples", "1000", "--out"])
-        .arg(&out)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Once the second configuration starts, the first is finished: interrupt there.
-    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut lines = stdout.lines().map_while(Result::ok);
-    assert!(
-        lines.any(|line| line.starts_with("[2/3]")),
-        "the sweep never reached its second configuration"
-    );
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let rest: Vec<String> = lines.collect();
-    let result = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(result.status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("interrupted after 1 of 3 configurations"),
-        "{stderr}"
-    );
-    let summary = read_json(&out.join("summary.json"));
-    assert_eq!(summary["status"], "interrupted");
-    let points = summary["points"].as_array().unwrap();
-    assert_eq!(points.len(), 1, "{summary}");
-    assert_eq!(points[0]["num_hiddens"], 16);
-    assert_eq!(points[0]["status"], "finished");
-    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(rest.iter().any(|l| l.starts_with("| 16 |")), "{rest:?}");
-}
-
-#[test]
 fn a_signal_while_the_data_loads_ends_with_one_line_and_a_record() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let child = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let child = Command::new(chapter::mlp_scratch())
         .args(["--num-epochs", "1", "--quiet", "--out"])
         .arg(&out)
         .stdout(std::process::Stdio::null())

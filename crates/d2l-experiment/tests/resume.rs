@@ -1,6 +1,9 @@
 //! A run killed at any moment resumes to the same numbers, bit for bit.
 
-#[path = "../../d2l-experiment/tests/support/kill_and_resume.rs"]
+#[path = "support/chapter.rs"]
+mod chapter;
+
+#[path = "support/kill_and_resume.rs"]
 mod kill_and_resume;
 
 use kill_and_resume::{Kill, kill_and_resume};
@@ -8,7 +11,7 @@ use kill_and_resume::{Kill, kill_and_resume};
 #[test]
 fn a_run_killed_anywhere_resumes_to_the_same_files() {
     kill_and_resume(
-        env!("CARGO_BIN_EXE_mlp-scratch"),
+        &chapter::mlp_scratch().to_string_lossy(),
         &["--num-epochs", "4", "--seed", "5"],
         &[
             // In the middle of epoch 1, before any checkpoint.
@@ -25,7 +28,7 @@ fn a_run_killed_anywhere_resumes_to_the_same_files() {
 /// Runs mlp-scratch with `args` and `--out out`, crashing at the test hook `hook` (`NAME=VALUE`),
 /// and checks that the crash point fired.
 fn crash(args: &[&str], out: &std::path::Path, (hook, at): (&str, &str)) {
-    let killed = std::process::Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let killed = std::process::Command::new(chapter::mlp_scratch())
         .args(args)
         .arg("--out")
         .arg(out)
@@ -40,7 +43,7 @@ fn crash(args: &[&str], out: &std::path::Path, (hook, at): (&str, &str)) {
 
 /// `mlp-scratch --resume out --quiet` with `extra` flags.
 fn resume(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    std::process::Command::new(chapter::mlp_scratch())
         .arg("--resume")
         .arg(out)
         .arg("--quiet")
@@ -54,7 +57,7 @@ fn resume(out: &std::path::Path, extra: &[&str]) -> std::process::Output {
 #[test]
 fn a_run_resumed_on_fewer_threads_finishes_with_the_same_files() {
     use std::process::Command;
-    let bin = env!("CARGO_BIN_EXE_mlp-scratch");
+    let bin = chapter::mlp_scratch();
     let dir = tempfile::tempdir().unwrap();
     let (full, cut) = (dir.path().join("full"), dir.path().join("cut"));
     let args = [
@@ -66,7 +69,7 @@ fn a_run_resumed_on_fewer_threads_finishes_with_the_same_files() {
         "2",
         "--quiet",
     ];
-    let status = Command::new(bin)
+    let status = Command::new(&bin)
         .args(args)
         .arg("--out")
         .arg(&full)

@@ -1,13 +1,17 @@
-//! The reliability defects as a user meets them with this binary, one test each: explicit
-//! data folders, checkpoints of other models, sizes beyond the machine, sweeps with a
-//! diverging point, flags that do not go together, and `--resume` refusals. (Folder
-//! ownership, signals and divergence are in `cli.rs`; kill and resume in `resume.rs`.)
+//! The reliability defects as a user meets them with a chapter binary (section 4.2's, built as
+//! `examples/mlp-scratch.rs`), one test each: explicit data folders, checkpoints of other
+//! models, sizes beyond the machine, flags that do not go together, `--resume` refusals and a
+//! full output. (Folder ownership, signals and divergence are in `cli.rs`; kill and resume in
+//! `resume.rs`; the sweeps' own records in crates/mlp-scratch/tests/sweeps.rs.)
+
+#[path = "support/chapter.rs"]
+mod chapter;
 
 use std::path::Path;
 use std::process::Command;
 
 fn mlp(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let out = Command::new(chapter::mlp_scratch())
         .args(args)
         .output()
         .unwrap();
@@ -92,29 +96,6 @@ fn sizes_beyond_the_machine_are_refused_before_any_work() {
         );
         assert!(!out.exists(), "a refused run made its folder");
     }
-}
-
-#[test]
-fn a_diverging_sweep_point_is_recorded_and_the_sweep_goes_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("run");
-    let (code, stderr) = mlp(&[
-        "--sweep-lrs",
-        "1e4,0.1",
-        "--sweep-hiddens",
-        "32",
-        "--num-epochs",
-        "1",
-        "--quiet",
-        "--out",
-        s(&out),
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let rows = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    let lines: Vec<&str> = rows.lines().collect();
-    assert_eq!(lines.len(), 3, "{rows}");
-    assert!(lines[1].starts_with("diverged,32,1,10000.0,"), "{rows}");
-    assert!(lines[2].starts_with("finished,32,1,0.1,"), "{rows}");
 }
 
 #[test]
@@ -213,7 +194,7 @@ fn a_full_output_ends_with_a_clean_error_and_the_records() {
             .open("/dev/full")
             .unwrap()
     };
-    let result = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let result = Command::new(chapter::mlp_scratch())
         .args([
             "--num-epochs",
             "1",
@@ -233,7 +214,7 @@ fn a_full_output_ends_with_a_clean_error_and_the_records() {
     assert!(summary.contains("\"error\""), "{summary}");
     assert!(out.join("config.json").is_file());
     // A bad flag with a full stderr still exits 2 (not a panic's 101).
-    let bad = Command::new(env!("CARGO_BIN_EXE_mlp-scratch"))
+    let bad = Command::new(chapter::mlp_scratch())
         .args(["--lr", "-1"])
         .stderr(full())
         .status()
