@@ -1,5 +1,8 @@
 //! Where the chapter the harness's tests drive lives: the example `mlp-scratch`
-//! (`examples/mlp-scratch.rs`), which `cargo test` builds next to the test binaries.
+//! (`examples/mlp-scratch.rs`), which `cargo test -p d2l-experiment` (or `--workspace`)
+//! builds next to the test binaries. A run filtered to one test file (`--test resume`) builds
+//! that file alone and would drive the example as last built: build it first with
+//! `cargo build -p d2l-experiment --example mlp-scratch` (add `--release` to match).
 
 use std::path::PathBuf;
 
@@ -16,7 +19,8 @@ pub fn mlp_scratch() -> PathBuf {
         .join(format!("mlp-scratch{}", std::env::consts::EXE_SUFFIX));
     assert!(
         exe.is_file(),
-        "{} is missing: run these tests with `cargo test -p d2l-experiment`, which builds it",
+        "{} is missing: run these tests with `cargo test -p d2l-experiment`, which builds it, \
+         or build it with `cargo build -p d2l-experiment --example mlp-scratch`",
         exe.display()
     );
     exe
