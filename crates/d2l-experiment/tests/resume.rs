@@ -11,7 +11,7 @@ use kill_and_resume::{Kill, kill_and_resume};
 #[test]
 fn a_run_killed_anywhere_resumes_to_the_same_files() {
     kill_and_resume(
-        &chapter::mlp_scratch().to_string_lossy(),
+        chapter::mlp_scratch(),
         &["--num-epochs", "4", "--seed", "5"],
         &[
             // In the middle of epoch 1, before any checkpoint.

@@ -18,11 +18,11 @@ pub enum Kill {
 
 /// Runs `bin` with `args` once straight through and once killed at each of `kills` and resumed
 /// after each, and asserts that both end with the same files.
-pub fn kill_and_resume(bin: &str, args: &[&str], kills: &[Kill]) {
+pub fn kill_and_resume(bin: impl AsRef<std::path::Path>, args: &[&str], kills: &[Kill]) {
     let dir = tempfile::tempdir().unwrap();
     let (full, out) = (dir.path().join("full"), dir.path().join("killed"));
     let run = |extra: &[&str]| {
-        let mut command = Command::new(bin);
+        let mut command = Command::new(bin.as_ref());
         command
             .args(extra)
             .arg("--quiet")
