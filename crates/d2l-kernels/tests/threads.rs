@@ -16,7 +16,7 @@ use d2l_kernels::{
 fn step() -> Vec<Vec<f32>> {
     let d = Device::Cpu;
     let mut r = support::seeded(7);
-    // Big enough for every split: 256·800·300 multiply-adds (the rows of the weight gradient
+    // Big enough for every split: 256·800·300 multiply-adds (the rows of the weight gradients
     // split, the columns of the products with 256 and 40 rows), 256-row batches of 800 values,
     // element-wise loops over 300·300 entries, an 800·300 parameter, and the same as
     // candle-nn's `(out, in)` weight.
