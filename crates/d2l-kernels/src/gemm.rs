@@ -265,3 +265,43 @@ impl candle_core::CustomOp2 for Gemm {
         Ok((CpuStorage::F32(dst), Shape::from((m, n))))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Split, blocks};
+
+    /// The strides of a row-major matrix with `cols` columns.
+    fn row_major(cols: usize) -> [usize; 2] {
+        [cols, 1]
+    }
+
+    /// The strides of a `(rows, _)` view that is the transpose of a row-major matrix (`Xᵀ`).
+    fn transposed(rows: usize) -> [usize; 2] {
+        [1, rows]
+    }
+
+    #[test]
+    fn a_product_is_cut_through_its_transposed_operand() {
+        let dims = (256, 256, 784);
+        // X Wᵀ with a candle-nn (out, in) weight: B's columns are strided, so cut columns.
+        let cut = blocks(dims, &row_major(784), &transposed(784), 2);
+        assert_eq!(cut, Some((Split::Cols, 128)));
+        // Gᵀ X, the weight gradient of that layer: A's rows are strided, so cut rows, though
+        // the columns are longer.
+        let cut = blocks((256, 784, 256), &transposed(256), &row_major(784), 2);
+        assert_eq!(cut, Some((Split::Rows, 128)));
+        // Neither transposed: the longer output dimension.
+        let cut = blocks((256, 300, 800), &row_major(800), &row_major(300), 2);
+        assert_eq!(cut, Some((Split::Cols, 160)));
+        // A transposed operand with too few rows to cut (Gᵀ of a 10-class output): the
+        // other dimension.
+        let cut = blocks((10, 256, 256), &transposed(10), &row_major(256), 2);
+        assert_eq!(cut, Some((Split::Cols, 128)));
+    }
+
+    #[test]
+    fn small_products_and_one_thread_are_not_cut() {
+        assert_eq!(blocks((256, 256, 784), &[784, 1], &[256, 1], 1), None);
+        assert_eq!(blocks((64, 64, 64), &[64, 1], &[64, 1], 2), None);
+    }
+}
